@@ -1,0 +1,3 @@
+from deinfluence.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,81 @@
+"""The one typed settings object, built at the edge from ``DEINFLUENCE_*`` variables.
+
+Processors never read the environment: commands build a :class:`Settings` once and pass
+plain values down.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from deinfluence.errors import ConfigError
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; each field is read from ``DEINFLUENCE_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="DEINFLUENCE_", frozen=True, extra="ignore")
+
+    bootstrap: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers (host:port,...)")
+    data_dir: Path = Field(Path(".local/data"), description="Worker state directory (tables, rocksdb)")
+    web_host: str = Field("127.0.0.1", description="Bind address of the metrics/health HTTP server")
+    web_port: int = Field(6066, description="Port of the metrics/health HTTP server")
+    brands: Path | None = Field(None, description="Brand catalog YAML; default: the packaged catalog")
+    windows: str = Field("5m,1h/15m", description="Comma-separated window specs: SIZE or SIZE/STEP")
+    grace: str = Field("10m", description="Watermark = max event time seen on a partition minus this")
+    retention: str = Field(
+        "1d", description="How long window state is kept after final; later events are dead-lettered"
+    )
+    dedup_horizon: str = Field("7d", description="A post_id seen again within this is not counted twice")
+    update_interval: float = Field(5.0, description="Seconds between non-final updates of one window")
+    idle_timeout: float = Field(
+        30.0, description="Seconds without events after which a raw partition stops holding back finality"
+    )
+    partitions: int = Field(8, description="Partitions of the topics that `topics create` makes")
+    replication_factor: int = Field(1, description="Replication factor of created topics")
+    app_id: str = Field("deinfluence", description="Faust app id = Kafka consumer group")
+    store: str = Field("memory://", description="Faust table store: memory:// or rocksdb://")
+    batch_size: int = Field(2000, description="Max events per micro-batch")
+    batch_timeout: float = Field(0.2, description="Max seconds to wait to fill a micro-batch")
+    max_message_bytes: int = Field(1_048_576, description="Larger raw messages are dead-lettered")
+    max_envelope_posts: int = Field(1000, description="Max posts in one batch envelope")
+    max_text_chars: int = Field(100_000, description="Max characters of a post's text")
+    max_json_depth: int = Field(32, description="Max JSON nesting depth of a raw message")
+    tracked_top_k: int = Field(50, description="Untracked brands beyond the top K by volume fold into `other`")
+    log_level: str = Field("info", description="Log level")
+    security_protocol: str = Field("PLAINTEXT", description="PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL")
+    sasl_mechanism: str = Field("SCRAM-SHA-512", description="SASL mechanism")
+    sasl_username: str | None = Field(None, description="SASL user name")
+    sasl_password: SecretStr | None = Field(None, description="SASL password (never logged)")
+    sasl_password_file: Path | None = Field(None, description="File holding the SASL password")
+    ssl_ca_file: Path | None = Field(None, description="CA bundle to verify the brokers")
+    ssl_cert_file: Path | None = Field(None, description="Client certificate (mutual TLS)")
+    ssl_key_file: Path | None = Field(None, description="Client key (mutual TLS)")
+
+    @field_validator("security_protocol")
+    @classmethod
+    def _known_protocol(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"}:
+            raise ValueError(f"unknown security protocol {value!r}")
+        return value
+
+    def password(self) -> str | None:
+        """The SASL password from the variable or the file, whichever is set."""
+        if self.sasl_password is not None:
+            return self.sasl_password.get_secret_value()
+        if self.sasl_password_file is not None:
+            return self.sasl_password_file.read_text().strip()
+        return None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment, with command-line overrides on top."""
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**clean)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise ConfigError(f"invalid settings: {exc}") from exc
