@@ -15,9 +15,9 @@ from typing import Any, Protocol
 from deinfluence.processors.batch import late_deadletter, prepare_batch
 from deinfluence.processors.classify import Classifier
 from deinfluence.processors.ingest import IngestConfig, PartitionIngest
-from deinfluence.processors.records import aggregate_key
 from deinfluence.processors.rollup import PartitionRollup, RollupOutput, SourceReport
 from deinfluence.processors.windows import WindowSpec, pane_size, parse_duration, parse_windows
+from deinfluence.schemas.aggregate import kafka_key
 from deinfluence.schemas.post import Limits
 
 
@@ -120,7 +120,7 @@ class Backfill:
         """End of input: the source goes idle, so every window its watermark passed is final."""
         self._rollup(SourceReport(0, self.ingest.progress_through(), self.ingest.watermark(), True, 1))
         for rec in self.rollup.take_pending():
-            self.latest[aggregate_key_of(rec)] = rec
+            self.latest[kafka_key(rec)] = rec
         aggregates = sorted(self.latest.values(), key=_agg_order)
         return BackfillResult(aggregates, self.trends, self.deadletters, dict(self.stats))
 
@@ -141,17 +141,12 @@ class Backfill:
     def _rollup(self, report: SourceReport) -> None:
         out: RollupOutput = self.rollup.step([report])
         for rec in out.final + out.corrections:
-            self.latest[aggregate_key_of(rec)] = rec
+            self.latest[kafka_key(rec)] = rec
         self.trends.extend(detect(self.rollup_store, self.detector, out.evaluations))
-
-
-def aggregate_key_of(rec: dict[str, Any]) -> str:
-    """Kafka key of a built aggregate record."""
-    return f"{rec['key_type']}|{rec['key']}|{rec['window']}|{rec['window_start']}"
 
 
 def _agg_order(rec: dict[str, Any]) -> tuple[str, str, str, str]:
     return (rec["key_type"], rec["key"], rec["window"], rec["window_start"])
 
 
-__all__ = ["Backfill", "BackfillResult", "PipelineConfig", "aggregate_key", "detect"]
+__all__ = ["Backfill", "BackfillResult", "PipelineConfig", "detect"]

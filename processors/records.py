@@ -17,11 +17,6 @@ PRIOR_RATE = 0.2
 PRIOR_WEIGHT = 10.0
 
 
-def aggregate_key(key: str, spec: WindowSpec, start_ms: int) -> str:
-    """Kafka key of an aggregate: ``key_type|key|window|window_start``."""
-    return f"{key}|{spec.name}|{rfc3339(start_ms)}"
-
-
 def aggregate_record(
     key: str, spec: WindowSpec, start_ms: int, counts: Sequence[int], final: bool
 ) -> dict[str, Any]:

@@ -12,8 +12,9 @@ import faust
 import orjson
 
 from deinfluence.processors.batch import late_deadletter, prepare_batch
-from deinfluence.processors.pipeline import aggregate_key_of, detect
+from deinfluence.processors.pipeline import detect
 from deinfluence.processors.rollup import SourceReport
+from deinfluence.schemas.aggregate import kafka_key
 from deinfluence.streams import bundles, topics
 from deinfluence.streams.app import Runtime, use_event
 
@@ -111,7 +112,7 @@ class Agents:
             rt.send(topics.TRENDS, key, orjson.dumps(trend))
 
     def publish_aggregate(self, record: dict[str, object]) -> None:
-        self.rt.send(topics.AGGREGATES, aggregate_key_of(record).encode(), orjson.dumps(record))
+        self.rt.send(topics.AGGREGATES, kafka_key(record).encode(), orjson.dumps(record))
 
     async def announce_idle_partitions(self) -> None:
         """Tell the roll-up stage which raw partitions fell silent, so finality can move on."""

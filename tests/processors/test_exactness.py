@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deinfluence.processors.ingest import Item, PartitionIngest
-from deinfluence.processors.pipeline import PipelineConfig, aggregate_key_of
+from deinfluence.processors.pipeline import PipelineConfig
 from deinfluence.processors.rollup import PartitionRollup, SourceReport
+from deinfluence.schemas.aggregate import kafka_key
 
 CFG = PipelineConfig.parse("5m,1h/15m", grace="10m")
 T0 = 1_793_000_000_000 - 1_793_000_000_000 % 3_600_000
@@ -47,13 +48,13 @@ def run_single(posts) -> dict[str, dict]:
     collect(latest, rollup.step([SourceReport(0, res.through, res.watermark, False, 1, res.partials)]))
     collect(latest, rollup.step([SourceReport(0, res.through, res.watermark, True, 1, [])]))
     for rec in rollup.take_pending():
-        latest[aggregate_key_of(rec)] = rec
+        latest[kafka_key(rec)] = rec
     return latest
 
 
 def collect(latest, out) -> None:
     for rec in out.final + out.corrections:
-        latest[aggregate_key_of(rec)] = rec
+        latest[kafka_key(rec)] = rec
 
 
 def run_partitioned(posts, seed: int, partitions: int, crash: bool) -> dict[str, dict]:
@@ -96,7 +97,7 @@ def run_partitioned(posts, seed: int, partitions: int, crash: bool) -> dict[str,
         step += n
     collect(latest, rollup.step(idle))
     for rec in rollup.take_pending():
-        latest[aggregate_key_of(rec)] = rec
+        latest[kafka_key(rec)] = rec
     return latest
 
 
