@@ -55,7 +55,7 @@ class Agents:
         async def publish_updates() -> None:
             for fold in rt.rollup_folds():
                 for record in fold.take_pending():
-                    self.publish_aggregate(record)
+                    await self.publish_aggregate(record)
 
         @app.timer(interval=max(0.5, s.idle_timeout / 3))
         async def announce_idle() -> None:
@@ -84,19 +84,19 @@ class Agents:
         now_ms = int(time.time() * 1000)
         batch = prepare_batch(messages, rt.cfg.limits, rt.classifier, topics.RAW, p, now_ms)
         result = fold.process(batch.items, batch.through)
-        futures = [rt.send(topics.CLASSIFIED, it.post["post_id"].encode(), orjson.dumps(it.post))
+        futures = [await rt.send(topics.CLASSIFIED, it.post["post_id"].encode(), orjson.dumps(it.post))
                    for it in batch.items]
         dead = batch.deadletters + [late_deadletter(it, topics.RAW, p, now_ms) for it in result.late]
-        futures += [rt.send(topics.DEADLETTER, None, orjson.dumps(d)) for d in dead]
+        futures += [await rt.send(topics.DEADLETTER, None, orjson.dumps(d)) for d in dead]
         report = SourceReport(p, result.through, result.watermark, False,
                               rt.partitions(topics.RAW), result.partials)
-        futures += self.send_report(report)
-        await asyncio.gather(*futures)
+        futures += await self.send_report(report)
+        await asyncio.gather(*futures)  # every output is acknowledged before progress is
         fold.commit(result)
 
-    def send_report(self, report: SourceReport) -> list[asyncio.Future[object]]:
+    async def send_report(self, report: SourceReport) -> list[asyncio.Future[object]]:
         n = self.rt.partitions(topics.PARTIALS)
-        return [self.rt.send(topics.PARTIALS, str(report.source).encode(), bundles.encode(part), q)
+        return [await self.rt.send(topics.PARTIALS, str(report.source).encode(), bundles.encode(part), q)
                 for q, part in enumerate(bundles.split(report, n))]
 
     async def rollup_partition(self, q: int, events: Sequence[faust.types.EventT]) -> None:
@@ -106,13 +106,13 @@ class Agents:
         reports = [bundles.decode(e.message.value) for e in events]
         out = rt.rollup_fold(q).step(reports)
         for record in out.final + out.corrections:
-            self.publish_aggregate(record)
+            await self.publish_aggregate(record)
         for trend in detect(rt.rollup_table, rt.detector, out.evaluations):
             key = f"{trend['key_type']}|{trend['key']}|{trend['window_size']}".encode()
-            rt.send(topics.TRENDS, key, orjson.dumps(trend))
+            await rt.send(topics.TRENDS, key, orjson.dumps(trend))
 
-    def publish_aggregate(self, record: dict[str, object]) -> None:
-        self.rt.send(topics.AGGREGATES, kafka_key(record).encode(), orjson.dumps(record))
+    async def publish_aggregate(self, record: dict[str, object]) -> None:
+        await self.rt.send(topics.AGGREGATES, kafka_key(record).encode(), orjson.dumps(record))
 
     async def announce_idle_partitions(self) -> None:
         """Tell the roll-up stage which raw partitions fell silent, so finality can move on."""
@@ -129,4 +129,4 @@ class Agents:
             report = SourceReport(p, fold.progress_through(), fold.watermark(), True,
                                   rt.partitions(topics.RAW))
             self.idle_sent[p] = now
-            await asyncio.gather(*self.send_report(report))
+            await asyncio.gather(*await self.send_report(report))

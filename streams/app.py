@@ -98,9 +98,14 @@ class Runtime:
     def assigned(self, topic: str) -> list[int]:
         return sorted(tp.partition for tp in self.app.consumer.assignment() if tp.topic == topic)
 
-    def send(self, topic: str, key: bytes | None, value: bytes, partition: int | None = None) -> Any:
-        """Produce raw bytes now (not attached to the current event); returns a delivery future."""
-        return self.app.producer.send(topic, key, value, partition, None, None)
+    async def send(
+        self, topic: str, key: bytes | None, value: bytes, partition: int | None = None
+    ) -> Any:
+        """Queue raw bytes for producing now (not attached to the current event).
+
+        Returns the delivery future; awaiting it waits for the broker's acknowledgement.
+        """
+        return await self.app.producer.send(topic, key, value, partition, None, None)
 
 
 def use_event(event: faust.types.EventT) -> None:
