@@ -139,3 +139,12 @@ def one(docs: list[dict[str, Any]], kind: str) -> dict[str, Any]:
     found = by_kind(docs, kind)
     assert len(found) == 1, f"expected one {kind}, got {len(found)}"
     return found[0]
+
+
+def faust_timeouts() -> tuple[float, float]:
+    """(broker_rebalance_timeout, broker_session_timeout) of the worker's own Faust app."""
+    from deinfluence.settings import load_settings
+    from deinfluence.streams.app import make_app
+
+    conf = make_app(load_settings()).conf
+    return conf.broker_rebalance_timeout, conf.broker_session_timeout

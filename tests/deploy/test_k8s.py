@@ -17,17 +17,13 @@ import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
-from deploytools import CHART, ROOT, by_kind, one, render, run
+from deploytools import CHART, ROOT, by_kind, faust_timeouts, one, render, run
 
 from deinfluence.settings import Settings
+from deinfluence.streams import topics as stream_topics
 
 # The chart's minimum (Chart.yaml kubeVersion) and the version render.sh targets.
 KUBE_VERSIONS = ["1.27.0", "1.33.0"]
-CONTRACT_TOPICS = {
-    "posts.raw", "posts.classified", "posts.deadletter",
-    "deinfluence.aggregates", "deinfluence.trends",
-}
-INTERNAL_TOPICS = {"deinfluence.partials"}
 # The first render may build helm (minutes on a cold machine), the first CRD fetch runs Maven.
 pytestmark = pytest.mark.timeout(1800)
 
@@ -92,7 +88,9 @@ def _validate(crds: dict, docs: list[dict[str, Any]]) -> None:
 
 def test_helm_lint_strict() -> None:
     render()  # builds helm on first use
-    run([str(ROOT / ".local" / "bin" / "helm"), "lint", "--strict", str(CHART)])
+    helm = str(ROOT / ".local" / "bin" / "helm")
+    run([helm, "lint", "--strict", str(CHART)])
+    run([helm, "lint", "--strict", str(CHART), "-f", str(CHART / "values-dev.yaml")])
 
 
 def test_production_manifests_validate(production, crds) -> None:
@@ -125,8 +123,6 @@ def test_crd_validation_rejects_bad_resources(production, crds) -> None:
 
 
 def test_statefulset_probes_state_and_grace(production) -> None:
-    from faust.types.settings.settings import Settings as FaustSettings
-
     sts = one(production, "StatefulSet")
     pod = sts["spec"]["template"]["spec"]
     container = pod["containers"][0]
@@ -136,10 +132,8 @@ def test_statefulset_probes_state_and_grace(production) -> None:
     assert container["livenessProbe"]["httpGet"]["path"] == "/health/live"
     assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready"
     assert container["resources"]["requests"] and container["resources"]["limits"]
-    # Longer than Faust may spend in a rebalance, read from the installed faust-streaming.
-    faust_defaults = FaustSettings("probe")
-    assert pod["terminationGracePeriodSeconds"] > faust_defaults.broker_rebalance_timeout
-    assert pod["terminationGracePeriodSeconds"] > faust_defaults.broker_session_timeout
+    # Longer than Faust may spend in a rebalance, read from the worker's own Faust app.
+    assert pod["terminationGracePeriodSeconds"] > max(faust_timeouts())
     claim = sts["spec"]["volumeClaimTemplates"][0]
     mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
     config = _configmap(production, "-config")["data"]
@@ -292,11 +286,12 @@ def test_kafka_topics(production, crds) -> None:
     assert {t["apiVersion"] for t in topics} == {f"kafka.strimzi.io/{v}" for v in storage}
     assert {t["apiVersion"] for t in topics} == {"kafka.strimzi.io/v1"}
     by_name = {t["spec"]["topicName"]: t for t in topics}
-    assert set(by_name) == CONTRACT_TOPICS | INTERNAL_TOPICS
+    assert set(by_name) == set(stream_topics.ALL)
+    assert "deinfluence.aggregates" in stream_topics.COMPACTED
     for name, topic in by_name.items():
         assert topic["metadata"]["labels"]["strimzi.io/cluster"]
         policy = topic["spec"]["config"].get("cleanup.policy", "delete")
-        assert policy == ("compact" if name == "deinfluence.aggregates" else "delete"), name
+        assert policy == ("compact" if name in stream_topics.COMPACTED else "delete"), name
     raw = by_name["posts.raw"]["spec"]["partitions"]
     assert by_name["deinfluence.partials"]["spec"]["partitions"] == raw
     config = _configmap(production, "-config")["data"]
