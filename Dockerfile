@@ -17,7 +17,8 @@ COPY streams ./streams
 COPY schemas ./schemas
 COPY processors ./processors
 # The wheel is built from the sources above (setuptools, pure Python: no compiler needed);
-# every runtime dependency ships binary wheels for linux/amd64 and linux/arm64. The rocksdb
+# on linux/amd64 every runtime dependency installs from a binary wheel (checked with
+# `pip download --only-binary=:all:`). faust-streaming 0.15 ships no arm64 wheel. The rocksdb
 # extra (rocksdict) backs DEINFLUENCE_STORE=rocksdb://, the Helm chart's default.
 RUN python -m pip wheel --no-cache-dir --no-deps --wheel-dir /wheels . \
     && python -m venv /opt/venv \
