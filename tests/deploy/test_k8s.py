@@ -101,8 +101,11 @@ def test_production_manifests_validate(production, crds) -> None:
 
 
 def test_keda_and_dev_manifests_validate(production, dev, crds) -> None:
-    with_keda = render("--set", "keda.enabled=true", "--set", "kafka.tls.clientSecret=client")
+    extra_egress = [{"to": [{"ipBlock": {"cidr": "10.20.0.0/16"}}], "ports": [{"port": 9094}]}]
+    with_keda = render("--set", "keda.enabled=true", "--set", "kafka.tls.clientSecret=client",
+                       "--set-json", f"networkPolicy.extraEgress={json.dumps(extra_egress)}")
     assert by_kind(with_keda, "ScaledObject") and by_kind(with_keda, "TriggerAuthentication")
+    assert one(with_keda, "NetworkPolicy")["spec"]["egress"][-1] == extra_egress[0]
     _validate(crds, with_keda)
     assert by_kind(dev, "Deployment") and by_kind(dev, "ScaledObject")
     _validate(crds, dev)
