@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 import yaml
-from deploytools import CHART, LOCAL, crd_files, render
+
+from tests.deploy.deploytools import CHART, LOCAL, crd_files, render
 
 
 @pytest.fixture(scope="session")

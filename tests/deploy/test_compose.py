@@ -16,7 +16,8 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from deploytools import ROOT, compose_schema, faust_timeouts
+
+from tests.deploy.deploytools import ROOT, compose_schema, faust_timeouts
 
 COMPOSE = ROOT / "docker-compose.yml"
 DEFAULT_KAFKA = "3.9.1"

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from deploytools import ROOT
+
+from tests.deploy.deploytools import ROOT
 
 DOCKERFILE = ROOT / "Dockerfile"
 
