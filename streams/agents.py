@@ -34,6 +34,12 @@ log = logging.getLogger(__name__)
 Events = Sequence[faust.types.EventT]
 
 
+def trend_key(trend: dict[str, Any]) -> bytes:
+    """Stable key of a trend record: a re-published alert lands on the same key."""
+    return "|".join(str(trend.get(f)) for f in (
+        "key_type", "key", "window_size", "window_start", "direction")).encode()
+
+
 def by_partition(events: Events) -> dict[int, list[faust.types.EventT]]:
     groups: dict[int, list[faust.types.EventT]] = defaultdict(list)
     for event in events:
@@ -139,15 +145,16 @@ class Agents:
         """Merge partials, publish final windows and corrections, run trend detection."""
         rt = self.rt
         use_event(events[-1])
-        out = rt.rollup_fold(r).step([bundles.decode_report(e.message.value) for e in events])
-        for record in out.final + out.corrections:
-            await self.publish_aggregate(record)
-        for trend in detect(rt.rollup_table, rt.detector, out.evaluations):
-            key = f"{trend['key_type']}|{trend['key']}|{trend['window_size']}".encode()
-            await rt.send(topics.TRENDS, key, orjson.dumps(trend))
+        fold = rt.rollup_fold(r)
+        out = fold.step([bundles.decode_report(e.message.value) for e in events])
+        pending = [await self.publish_aggregate(record) for record in out.final + out.corrections]
+        for trend in detect(fold.store, rt.detector, out.evaluations):
+            pending.append(await rt.send(topics.TRENDS, trend_key(trend), orjson.dumps(trend)))
+        await asyncio.gather(*pending)  # the state moves only once its records are acked
+        fold.commit()
 
-    async def publish_aggregate(self, record: dict[str, Any]) -> None:
-        await self.rt.send(topics.AGGREGATES, kafka_key(record).encode(), orjson.dumps(record))
+    async def publish_aggregate(self, record: dict[str, Any]) -> Any:
+        return await self.rt.send(topics.AGGREGATES, kafka_key(record).encode(), orjson.dumps(record))
 
     async def announce_idle_partitions(self) -> None:
         """Tell the next stage which raw partitions fell silent, so finality can move on."""
