@@ -1,0 +1,159 @@
+"""Per-language cue lexicons compiled into one token-phrase index per language.
+
+A lexicon is ``{category: text}``; each line of the text is ``phrase | phrase ... @reasons``
+(``[a/b/]`` alternatives expand, ``*`` matches any one word). Every language's index
+holds the universal cues (hashtags, emoji), the English ones (code-mixing is the norm
+on social media) and its own, plus the catalog's aliases, so one pass over a post's
+tokens finds brands and cues together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from deinfluence.processors.lexicon_en import EN, UNIVERSAL
+from deinfluence.processors.lexicon_germanic import DA, DE, NL
+from deinfluence.processors.lexicon_romance import ES, FR
+from deinfluence.processors.tokens import expand, tokenize_phrase
+
+LEXICONS: dict[str, Mapping[str, str]] = {"en": EN, "da": DA, "nl": NL, "de": DE, "es": ES, "fr": FR}
+LANGUAGES = tuple(LEXICONS)
+
+# kind -> (polarity, weight, direction): direction +1 = the cue governs the brand after it
+# ("skip X"), -1 = the brand before it ("X is overhyped"), 0 = the nearest either side.
+KINDS: dict[str, tuple[int, float, int]] = {
+    "stop": (-1, 2.0, 1),  # directive against buying
+    "rhet": (-1, 2.0, 1),  # rhetorical question against buying (counts inside a question)
+    "bad": (-1, 1.5, -1),  # negative verdict
+    "flaw": (-1, 0.75, -1),  # a flaw or harm reported
+    "sarcasm": (-1, 1.5, 0),
+    "notsaying": (-1, 1.0, 1),  # "not saying don't buy, but..."
+    "go": (1, 2.0, 1),  # directive to buy
+    "good": (1, 1.0, -1),  # positive verdict
+    "alt": (1, 1.0, 0),  # the cheaper alternative of a redirect
+    "altrev": (-1, 1.0, 1),  # "a dupe for X": X is the one not to buy
+    "topic": (0, 0.0, 0),  # reasons only
+    "meta": (0, 1.0, 0),  # commentary about the de-influencing trend
+    "news": (0, 1.0, 0),
+    "mixed": (0, 1.0, 0),  # comparison or mixed verdict
+    "reversal": (1, 2.0, 0),  # "I came to deinfluence this but..."
+    "spons": (0, 1.0, 0),
+    "nospons": (0, 1.0, 0),  # "not sponsored"
+    "code": (0, 0.0, 0),  # "code" followed by an affiliate code
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """Payload of a lexicon phrase in the index."""
+
+    kind: str
+    polarity: int
+    weight: float
+    direction: int
+    reasons: tuple[str, ...]
+    phrase: str
+
+
+Entry = tuple[list[str], bool, Any]
+
+
+class PhraseIndex:
+    """Token-sequence lookup: first token -> candidate phrases, longest first."""
+
+    def __init__(self, entries: Iterable[tuple[Sequence[str], Any]]) -> None:
+        table: dict[str, list[Entry]] = {}
+        for toks, payload in entries:
+            if not toks or toks[0] == "*":
+                continue
+            rest = list(toks[1:])
+            table.setdefault(toks[0], []).append((rest, "*" in rest, payload))
+        for candidates in table.values():
+            candidates.sort(key=lambda e: -len(e[0]))
+        self.table = table
+
+    def scan(self, toks: Sequence[str]) -> list[tuple[int, int, Any]]:
+        """Leftmost-longest matches ``(start, end, payload)``; brands and cues overlap freely."""
+        out: list[tuple[int, int, Any]] = []
+        get = self.table.get
+        cue_until = brand_until = 0
+        for i, tok in enumerate(toks):
+            candidates = get(tok)
+            if candidates is None:
+                continue
+            for rest, wild, payload in candidates:
+                end = i + 1 + len(rest)
+                if rest and not _rest_matches(toks, i + 1, rest, wild):
+                    continue
+                if payload.__class__ is Cue:
+                    if i < cue_until:
+                        continue
+                    cue_until = end
+                elif i < brand_until:
+                    continue
+                else:
+                    brand_until = end
+                out.append((i, end, payload))
+        return out
+
+
+def _rest_matches(toks: Sequence[str], at: int, rest: list[str], wild: bool) -> bool:
+    if not wild:
+        return toks[at : at + len(rest)] == rest
+    if at + len(rest) > len(toks):
+        return False
+    return all(want == "*" or want == got for want, got in zip(rest, toks[at:], strict=False))
+
+
+def compile_lexicon(lexicon: Mapping[str, str]) -> list[tuple[tuple[str, ...], Cue]]:
+    """Expand and tokenise every phrase of a lexicon."""
+    out: list[tuple[tuple[str, ...], Cue]] = []
+    for kind, text in lexicon.items():
+        polarity, weight, direction = KINDS[kind]
+        for line in text.strip().splitlines():
+            for phrase, reasons in _line_phrases(line):
+                for variant in expand(phrase):
+                    toks = tokenize_phrase(variant)
+                    if toks:
+                        out.append((toks, Cue(kind, polarity, weight, direction, reasons, variant)))
+    return out
+
+
+def _line_phrases(line: str) -> list[tuple[str, tuple[str, ...]]]:
+    """``a @x | b @y`` tags each phrase; ``a | b | c @x`` (only the last tagged) tags them all."""
+    parts = []
+    for segment in line.split("|"):
+        phrase, _, tail = segment.partition("@")
+        reasons = tuple(r.strip() for r in tail.split(",") if r.strip())
+        if phrase.strip():
+            parts.append((phrase.strip(), reasons))
+    if len(parts) > 1 and parts[-1][1] and not any(r for _, r in parts[:-1]):
+        parts = [(p, parts[-1][1]) for p, _ in parts]
+    return parts
+
+
+def cue_entries(lang: str) -> list[tuple[tuple[str, ...], Cue]]:
+    """Cue entries for one language (universal + English + own); all languages for others."""
+    parts = [UNIVERSAL, EN]
+    if lang in LEXICONS and lang != "en":
+        parts.append(LEXICONS[lang])
+    elif lang not in LEXICONS:
+        parts.extend(v for k, v in LEXICONS.items() if k != "en")
+    out: list[tuple[tuple[str, ...], Cue]] = []
+    for part in parts:
+        out.extend(compile_lexicon(part))
+    return out
+
+
+def negators(lang: str) -> frozenset[str]:
+    """Tokens that negate a following positive cue ("not worth it", "ikke pengene værd")."""
+    from deinfluence.processors.lexicon_en import NEGATORS_EN
+    from deinfluence.processors.lexicon_germanic import NEGATORS_GERMANIC
+    from deinfluence.processors.lexicon_romance import NEGATORS_ROMANCE
+
+    table = {"en": NEGATORS_EN, **NEGATORS_GERMANIC, **NEGATORS_ROMANCE}
+    if lang in table:
+        return table[lang] | NEGATORS_EN
+    return frozenset().union(*table.values())

@@ -1,0 +1,230 @@
+"""Stance of a post and toward each brand it names, from the cues found in its tokens.
+
+The post's stance weighs cues against each other: a question weakens what it asks
+about, negation turns praise into criticism ("not worth it", "ikke pengene værd"), a
+reversal ("I came to deinfluence this but...") drops the criticism before it, commentary
+about the trend, news and plain comparisons stay neutral, and a redirect ("skip X, Y does
+the same") de-influences the post. Each cue is attributed to the nearest brand in its
+sentence, favouring the side it governs (``skip X`` looks right, ``X is overhyped`` left).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from deinfluence.processors.lexicon import Cue
+from deinfluence.processors.tokens import CLAUSE, QUOTE_CLOSE, QUOTE_OPEN, SENTENCE, token_kind
+
+DEINFLUENCING, PROMOTING, NEUTRAL = "deinfluencing", "promoting", "neutral"
+_CONTRASTS = frozenset("but men maar aber pero mais however though".split())
+_QUESTION_PROOF = frozenset({"rhet", "reversal", "spons", "nospons", "code", "topic", "meta", "news"})
+_FLIPPED = Cue("bad", -1, 1.5, -1, (), "negated praise")
+_MAX_CUES = 8
+
+
+@dataclass(slots=True)
+class Found:
+    """A cue occurrence after question, quote and negation handling."""
+
+    start: int
+    cue: Cue
+    weight: float
+    sentence: int
+
+
+@dataclass(slots=True)
+class Verdict:
+    """Stance of a post, per-brand stances, and the evidence."""
+
+    stance: str
+    targets: dict[str, str]
+    confidence: float
+    cues: list[str]
+    found: list[Found] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Layout:
+    """Sentence and clause number of every token, and which sentences are questions."""
+
+    sentence: list[int]
+    clause: list[int]
+    questions: set[int]
+    quoted: set[int]
+    contrast_at: int
+
+
+def layout(toks: Sequence[str]) -> Layout:
+    """Segment tokens into sentences and clauses."""
+    sentence: list[int] = []
+    clause: list[int] = []
+    questions: set[int] = set()
+    quoted: set[int] = set()
+    s = c = 0
+    in_quote = False
+    contrast_at = len(toks)
+    for i, tok in enumerate(toks):
+        kind = token_kind(tok)
+        sentence.append(s)
+        clause.append(c)
+        if kind == SENTENCE:
+            if "?" in tok:
+                questions.add(s)
+            s += 1
+            c += 1
+        elif kind == CLAUSE:
+            c += 1
+        elif tok == QUOTE_OPEN or tok == QUOTE_CLOSE:
+            in_quote = tok == QUOTE_OPEN
+        elif in_quote:
+            quoted.add(i)
+        elif tok in _CONTRASTS and contrast_at == len(toks):
+            contrast_at = i
+    return Layout(sentence, clause, questions, quoted, contrast_at)
+
+
+def collect(toks: Sequence[str], hits: Sequence[tuple[int, int, Cue]], lay: Layout,
+            negators: frozenset[str]) -> list[Found]:
+    """Weighted cue occurrences: quotes drop out, questions weaken, negation flips praise."""
+    out: list[Found] = []
+    for start, _end, cue in hits:
+        if start in lay.quoted:
+            continue
+        sent = lay.sentence[start]
+        weight = cue.weight
+        if cue.polarity > 0 and cue.kind in ("go", "good") and _negated(toks, start, lay, negators):
+            cue = _FLIPPED
+            weight = cue.weight
+        if sent in lay.questions and cue.kind not in _QUESTION_PROOF:
+            weight = 0.0
+        elif start > lay.contrast_at and cue.polarity:
+            weight *= 1.5  # what follows "but" is what the author means
+        out.append(Found(start, cue, weight, sent))
+    return out
+
+
+def _negated(toks: Sequence[str], start: int, lay: Layout, negators: frozenset[str]) -> bool:
+    sent = lay.sentence[start]
+    for j in range(max(0, start - 3), start):
+        if toks[j] in negators and lay.sentence[j] == sent:
+            return True
+    return False
+
+
+def attribute(found: Sequence[Found], mentions: Sequence[tuple[int, str]], lay: Layout) -> dict[str, float]:
+    """Score per brand: each polar cue goes to the nearest brand in its sentence."""
+    scores: dict[str, float] = {b: 0.0 for _, b in mentions}
+    negative_targets: set[str] = set()
+    ordered = sorted((f for f in found if f.cue.polarity and f.weight), key=lambda f: f.cue.kind == "alt")
+    for f in ordered:
+        candidates = [(p, b) for p, b in mentions if lay.sentence[p] == f.sentence]
+        if f.cue.kind == "alt" and len({b for _, b in candidates}) > 1:
+            candidates = [(p, b) for p, b in candidates if b not in negative_targets] or candidates
+        if not candidates:
+            continue
+        _, brand = min(candidates, key=lambda pb: _distance(f, pb[0], lay))
+        scores[brand] += f.cue.polarity * f.weight
+        if f.cue.polarity < 0:
+            negative_targets.add(brand)
+    return scores
+
+
+def _distance(f: Found, pos: int, lay: Layout) -> float:
+    d = float(abs(pos - f.start))
+    if (f.cue.direction > 0 and pos < f.start) or (f.cue.direction < 0 and pos > f.start):
+        d *= 2.5
+    if lay.clause[pos] != lay.clause[f.start]:
+        d += 3.0
+    return d
+
+
+def decide(found: Sequence[Found], mentions: Sequence[tuple[int, str]], lay: Layout) -> Verdict:
+    """The post's stance and its targets."""
+    totals = _totals(found)
+    scores = attribute(found, mentions, lay)
+    stance = _post_stance(totals, scores, found)
+    targets = _targets(stance, scores, found, mentions, lay)
+    margin = abs(totals["neg"] - totals["pos"])
+    if stance == NEUTRAL:
+        evidence = totals["meta"] + totals["news"] + totals["mixed"] + len(lay.questions)
+        confidence = 0.55 + 0.1 * min(evidence, 4) - 0.05 * min(totals["neg"] + totals["pos"], 4)
+    else:
+        confidence = 0.5 + 0.45 * min(margin, 6.0) / 6.0 + (0.05 if margin >= 2 else 0.0)
+    return Verdict(stance, targets, round(min(max(confidence, 0.05), 0.99), 3),
+                   _decisive_cues(stance, found), list(found))
+
+
+def _totals(found: Sequence[Found]) -> dict[str, float]:
+    totals = {"neg": 0.0, "pos": 0.0, "stop": 0.0, "meta": 0.0, "news": 0.0, "mixed": 0.0,
+              "reversal_at": -1.0, "alt": 0.0}
+    reversal = max((f.start for f in found if f.cue.kind == "reversal"), default=-1)
+    totals["reversal_at"] = float(reversal)
+    for f in found:
+        kind = f.cue.kind
+        if kind in ("meta", "news", "mixed"):
+            totals[kind] += f.weight
+        elif kind in ("alt", "altrev"):
+            totals["alt"] += 1.0
+        elif f.cue.polarity < 0 and f.start > reversal:
+            totals["neg"] += f.weight
+            if kind in ("stop", "rhet", "sarcasm", "notsaying"):
+                totals["stop"] += f.weight
+        elif f.cue.polarity > 0:
+            totals["pos"] += f.weight
+    return totals
+
+
+def _post_stance(totals: dict[str, float], scores: dict[str, float], found: Sequence[Found]) -> str:
+    neg, pos = totals["neg"], totals["pos"]
+    if totals["reversal_at"] >= 0 and pos >= neg:
+        return PROMOTING
+    if totals["alt"] and any(s < 0 for s in scores.values()) and any(s > 0 for s in scores.values()):
+        return DEINFLUENCING  # a redirect: its main act is talking people out of X
+    if totals["meta"] >= 1 and totals["stop"] < 2 * totals["meta"] + 1 and pos < 2:
+        return NEUTRAL
+    if totals["news"] >= 1 and neg < 2 and pos < 2:
+        return NEUTRAL
+    if totals["mixed"] >= 1 and abs(neg - pos) < 2:
+        return NEUTRAL
+    if neg >= 1.0 and neg >= 0.8 * pos:
+        return DEINFLUENCING
+    if pos >= 1.0:
+        return PROMOTING
+    return NEUTRAL
+
+
+def _targets(stance: str, scores: dict[str, float], found: Sequence[Found],
+             mentions: Sequence[tuple[int, str]], lay: Layout) -> dict[str, str]:
+    if stance == NEUTRAL:
+        return {b: NEUTRAL for _, b in mentions}
+    mixed_sentences = {f.sentence for f in found if f.cue.kind == "mixed"}
+    out: dict[str, str] = {}
+    for pos, brand in mentions:
+        score = scores.get(brand, 0.0)
+        if score <= -0.5:
+            verdict = DEINFLUENCING
+        elif score >= 0.5:
+            verdict = PROMOTING
+        elif lay.sentence[pos] in mixed_sentences:
+            verdict = NEUTRAL
+        else:
+            verdict = stance
+        if out.get(brand, verdict) != verdict and score == 0.0:
+            continue  # a later plain mention does not override an earlier verdict
+        out[brand] = verdict
+    return out
+
+
+def _decisive_cues(stance: str, found: Sequence[Found]) -> list[str]:
+    if stance == DEINFLUENCING:
+        wanted = [f for f in found if f.cue.polarity < 0 and f.weight]
+    elif stance == PROMOTING:
+        wanted = [f for f in found if f.cue.polarity > 0 and f.weight]
+    else:
+        wanted = [f for f in found if f.cue.kind in ("meta", "news", "mixed")]
+    seen: list[str] = []
+    for f in sorted(wanted, key=lambda f: -f.weight):
+        if f.cue.phrase not in seen:
+            seen.append(f.cue.phrase)
+    return seen[:_MAX_CUES]
