@@ -17,7 +17,7 @@ from deinfluence.processors.hashtags import extract_hashtags
 from deinfluence.processors.lang import UNDETERMINED, detect_lang, normalize_lang
 from deinfluence.processors.lexicon import LANGUAGES, Cue, PhraseIndex, cue_entries, negators
 from deinfluence.processors.reasons import REASONS, reasons_for
-from deinfluence.processors.sponsorship import is_sponsored
+from deinfluence.processors.sponsorship import CODE_WORDS, has_affiliate_code, is_sponsored
 from deinfluence.processors.stance import collect, decide, layout
 from deinfluence.processors.tokens import original_tokens, tokenize
 
@@ -82,15 +82,13 @@ class RuleClassifier:
         cue_hits = [h for h in hits if h[2].__class__ is Cue]
         mentions = self._mentions(toks, text, hits)
         lay = layout(toks)
-        found = collect(toks, cue_hits, lay, negs)
+        affiliate = not CODE_WORDS.isdisjoint(toks) and has_affiliate_code(text)
+        found = collect(toks, cue_hits, lay, negs, affiliate)
         verdict = decide(found, mentions, lay)
-        spons = [f.start for f in found if f.cue.kind == "spons"]
-        nospons = [f.start for f in found if f.cue.kind == "nospons"]
-        code_seen = any(f.cue.kind == "code" for f in found)
         out = dict(post)
         out["stance"] = verdict.stance
         out["targets"] = verdict.targets
-        out["sponsored"] = is_sponsored(spons, nospons, code_seen, text)
+        out["sponsored"] = affiliate or is_sponsored(found, has_meta=verdict.meta)
         out["reasons"] = reasons_for(verdict.stance, (f.cue for f in found))
         out["brands"] = sorted(verdict.targets)
         out["hashtags"] = hashtags

@@ -40,6 +40,7 @@ KINDS: dict[str, tuple[int, float, int]] = {
     "mixed": (0, 1.0, 0),  # comparison or mixed verdict
     "reversal": (1, 2.0, 0),  # "I came to deinfluence this but..."
     "spons": (0, 1.0, 0),
+    "sponsweak": (0, 1.0, 0),  # "affiliate links": a disclosure unless the post is commentary
     "nospons": (0, 1.0, 0),  # "not sponsored"
     "code": (0, 0.0, 0),  # "code" followed by an affiliate code
 }

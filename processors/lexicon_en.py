@@ -65,7 +65,8 @@ EN = {
         stop putting | parents pls stop | parents please stop
         stop supporting @ethics
         boycott @ethics | boycotting @ethics | not shopping there | i'm done with | i am done with
-        not buying another | no new | i didn't buy | things i didn't buy | everything i didn't buy
+        needs to end | has to stop | needs to stop | doesn't need to be @redundancy
+        does not need to be @redundancy | not buying another | no new | i didn't buy | things i didn't buy | everything i didn't buy
         anti haul @sustainability | anti-haul @sustainability | buy less @sustainability
         buy secondhand @sustainability | buy second hand @sustainability | shop secondhand @sustainability
         deinfluencing myself | i'm deinfluencing | i am deinfluencing | deinfluencing you
@@ -78,7 +79,7 @@ EN = {
         not worth @price
         don't recommend | do not recommend | can't recommend | cannot recommend | wouldn't recommend
         would not recommend | won't recommend | avoid [it/this/them/] | stay away from
-        just drink water @hype | drugstore does it better @price
+        just drink water @hype | drugstore does it better
     """,
     "rhet": """
         do you really need @redundancy | do we really need @redundancy | does anyone really need @redundancy
@@ -90,6 +91,7 @@ EN = {
         only a trend @hype | a fad @hype | pure marketing @hype | just marketing @hype
         bc everyone had @hype | because everyone had @hype | because everyone has @hype
         just because everyone @hype | everyone has one @hype | hydration is a personality @hype
+        won't fix | will not fix
         overpriced @price | over priced @price | too expensive @price | way too expensive @price
         rip off @price | ripoff @price | scam @price | waste of money @price | not worth a penny @price
         paying full price @price | full price @price | is wild @price | a slot machine @price
@@ -121,7 +123,7 @@ EN = {
         sure[,/] spend | sure[,/] buy | yes bestie buy | yeah[,/] buy your | go ahead and buy
         very normal behavior | very normal behaviour | totally normal | very normal | so normal
         truly built different | nothing screams | love that my | not the girlies | the girlies are lying
-        buy your 7th | buy your fifth | buy another one[,/] | because you need another
+        buy your 7th | buy your fifth | buy another one[,/] | because you need another @redundancy
     """,
     "notsaying": """
         not saying don't buy @price | not saying dont buy @price | i'm not saying don't @price
@@ -134,18 +136,20 @@ EN = {
         hype @hype | tiktok made me @hype
         landfill @sustainability | waste @sustainability | overconsumption @sustainability
         #overconsumption @sustainability | fast fashion @sustainability | #fastfashion @sustainability
-        environment @sustainability | planet @sustainability | e-waste @sustainability | plastic @sustainability
+        environment @sustainability | planet @sustainability | e-waste @sustainability
         closet says thank @sustainability | in a landfill @sustainability | worn once @sustainability
         greenwashing @ethics,sustainability | workers @ethics | labor @ethics | labour @ethics
         factory conditions @ethics | sweatshop @ethics | animal testing @ethics | copy small designers @ethics
         forced labor @ethics | underpaid @ethics | how they treat @ethics
-        ingredients @health | chemicals @health | toxic @health | sugar @health
+        chemicals @health | toxic @health | sugar @health | and a logo @hype | a logo @hype
+        lining up @hype | line up @hype | new colorway @hype
         already own @redundancy | already have @redundancy | at home @redundancy | i have 4 @redundancy
         still totally fine @redundancy | still fine @redundancy | works fine @redundancy
         works just fine @redundancy | does the same @redundancy | same blow dry @redundancy
         your phone already @redundancy | still cozy @redundancy | the other 9 @redundancy
         never use @redundancy | i'll never use @redundancy | every single year @redundancy
-        a new phone every year @redundancy,price | don't need @redundancy | just a balm @redundancy
+        last season's @price
+        a new phone every year @redundancy,price | don't need @redundancy | just a balm
     """,
     "go": """
         run don't walk | run dont walk | run, don't walk | just buy [it/the real one/them/] | just get it
@@ -154,7 +158,8 @@ EN = {
         stock up | highly recommend | i recommend | recommend | 10/10 recommend | 10/10 | would buy again
         buy with my own money | i'd buy this with my own money | can't not recommend | cannot not recommend
         link in bio | links in bio | linked in bio | linked below | links below | shop my
-        in my amazon storefront | use code | use my code | my code | trust me on this | trust me
+        in my amazon storefront | use code | use my code | my code | trust me on this
+        % off | all you need
         if you buy one | make it the | gift idea | must buy | must-buy
     """,
     "good": """
@@ -171,7 +176,7 @@ EN = {
         i'll die on this hill | genuinely | lasts all day | one dot lasts | works for me
     """,
     "alt": """
-        does the same | do the same | does the job | does it better | same thing for | the same for
+        does * the same | does the same | do the same | does the job | does it better | same thing for | the same for
         instead | dupe | dupes | alternative | same glow | gives the same
         for half | for a fraction | fraction of the price | half the price | half the cost | for less @price
         way cheaper | cheaper | sound great for a fraction @price
@@ -213,8 +218,10 @@ EN = {
     "spons": """
         paid partnership | paid partner | pr package | in collaboration with | in partnership with
         partnered with | i'm partnered | sponsored by | this is sponsored | this video is sponsored
-        affiliate links | affiliate link | earn a small commission | small commission
-        gifted by | was gifted | ad: | #ad:
+        earn a small commission | small commission | gifted by | was gifted | ad: | #ad:
+    """,
+    "sponsweak": """
+        affiliate links | affiliate link | affiliate
     """,
     "nospons": """
         not sponsored | not affiliate | not an ad | no affiliate | not paid | unsponsored

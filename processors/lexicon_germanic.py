@@ -39,7 +39,8 @@ DA = {
         bumser @health | allergisk @health
     """,
     "sarcasm": """
-        ja ja | køb da bare | helt normal adfærd | helt normalt | endnu en
+        ja ja | køb da bare | helt normal adfærd | helt normalt
+        endnu en @redundancy
     """,
     "topic": """
         kr @price | kroner @price | pris @price | prisen @price | dyr @price
@@ -52,7 +53,7 @@ DA = {
         køb den | køb dem | køb det | løb og køb | skynd jer | skynd dig | anbefaler | jeg anbefaler
         kan varmt anbefale | varmt anbefale | anbefales | min ærlige anbefaling | prøv den | prøv det
         skal i bare have | skal du bare have | link i bio | linket i bio | alt er linket | brug min kode
-        køb hellere
+        køb hellere | % rabat | mere behøver du ikke
     """,
     "good": """
         pengene værd | helt vild med | vild med | forelsket | elsker | fortryder intet | fortryder ingenting
@@ -115,7 +116,8 @@ NL = {
         puistjes @health | jeuk @health | irritatie @health | uitslag @health | geïrriteerd @health
     """,
     "sarcasm": """
-        nog een | heel normaal
+        heel normaal
+        nog een @redundancy
     """,
     "topic": """
         prijs @price | duur @price | dure @price | €50 @price
@@ -127,7 +129,7 @@ NL = {
     "go": """
         aanrader | echt een aanrader | haal ze | haal het | haal 'm | haal hem | moet je hebben
         rennen | ik raad * aan | aanraden | raad ik aan | ik raad aan | aanraad | probeer het
-        link in bio | mijn code | met code
+        link in bio | mijn code | met code | % korting | meer heb je niet nodig
     """,
     "good": """
         het geld waard | het geld dubbel en dwars waard | verliefd op | helemaal verliefd | fan
@@ -193,7 +195,8 @@ DE = {
         gehören nicht auf @health | allergisch @health
     """,
     "sarcasm": """
-        klar doch | na klar | total normal | ganz normal | vierten
+        klar doch | na klar | total normal | ganz normal
+        vierten @redundancy
     """,
     "topic": """
         euro @price | preis @price | teuren @price | teure @price | günstiger @price | black friday @price
@@ -201,7 +204,7 @@ DE = {
         gebraucht @sustainability | nachhaltigkeit @sustainability | #nachhaltigkeit @sustainability
         umwelt @sustainability | zwangsarbeit @ethics | produktionsbedingungen @ethics
         arbeitsbedingungen @ethics | tierversuche @ethics | unmenschlich @ethics
-        inhaltsstoffe @health | die alten @redundancy | der alte @redundancy | die ihr schon habt @redundancy
+        die alten @redundancy | der alte @redundancy | die ihr schon habt @redundancy
         eh nie benutze @redundancy | nie benutze @redundancy | macht dasselbe @redundancy
         noch funktionieren @redundancy
     """,
@@ -209,6 +212,7 @@ DE = {
         holt es euch | holt sie euch | holt euch | lauft hin | kauft es | absolute empfehlung
         kaufempfehlung | klare kaufempfehlung | klare empfehlung | empfehlung | kann * nur empfehlen
         nur empfehlen | ich empfehle | nehmt einfach | probiert es | link in bio | mit meinem code
+        % rabatt | mehr braucht man nicht
     """,
     "good": """
         ich liebe | liebe sie | liebe es | verliebt | total verliebt | lieblings | mein lieblings

@@ -50,7 +50,7 @@ ES = {
         cómpralo | cómpralas | cómpralos | cómprala | compradlo | compradla | compradlas | corred
         corred a por | corre a por | lo recomiendo | la recomiendo | los recomiendo | las recomiendo
         os lo recomiendo | os la recomiendo | os recomiendo | te lo recomiendo | recomiendo
-        link en bio | enlace en bio | pruébalo
+        link en bio | enlace en bio | pruébalo | % de descuento
     """,
     "good": """
         me encanta | me encantan | obsesionada | obsesionado | imprescindible | una maravilla | maravilla
@@ -61,6 +61,7 @@ ES = {
     "alt": """
         hace lo mismo | hacen lo mismo | huele casi igual | casi igual | igual de bien
         en vez de | en lugar de | calidad parecida | mira en
+        por mucho menos @price
         mitad de precio | más barato | más barata @price
     """,
     "meta": """
@@ -118,12 +119,13 @@ FR = {
     """,
     "sarcasm": """
         bien sûr[,/] achète | tout à fait normal | c'est tout à fait normal | évidemment
+        un 5e | un cinquième | encore un @redundancy
     """,
     "topic": """
         prix @price | cher @price | soldes @price
         planète @sustainability | emballages @sustainability | plastique en plus @sustainability
-        surconsommation @sustainability | #surconsommation @sustainability | vinted @sustainability
-        seconde main @sustainability | déchets @sustainability
+        surconsommation @sustainability | #surconsommation @sustainability
+        seconde main @sustainability | déchets @sustainability | un logo @hype
         conditions de travail @ethics | sous-traitants @ethics | révélations @ethics
         tests sur les animaux @ethics | marche très bien @redundancy | n'utiliserai jamais @redundancy
         racheter @redundancy | votre gourde actuelle @redundancy
@@ -131,6 +133,7 @@ FR = {
     "go": """
         foncez | courez | allez-y | je recommande | je la recommande | je le recommande | je les recommande
         je vous recommande | je vous le recommande | à acheter | lien en bio | mon code | testez
+        % de réduction
     """,
     "good": """
         un indispensable | indispensable | obsédée | obsédé | j'adore | je les adore | je l'adore
@@ -140,7 +143,7 @@ FR = {
     """,
     "alt": """
         fait pareil | font pareil | tient aussi bien | aussi bien | même qualité
-        au lieu de | à la place | dupe
+        au lieu de | à la place | dupe | regardez sur vinted
         moins cher | trois fois moins cher @price
     """,
     "meta": """

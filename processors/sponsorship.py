@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 _CODE_VALUE = re.compile(
     r"(?i:\b(?:promo|discount|coupon|rabat|rabatt|gutschein|kortings|descuento)?"
     r"(?:code|kode|koden|código|codigo|gutschein))\s*[:\-]?\s*[\"'“«]?([A-Z0-9][A-Za-z0-9_]{2,24})\b"
 )
 _HAS_DIGIT_OR_UPPER = re.compile(r"[0-9]|[A-Z]{3,}")
+CODE_WORDS = frozenset("code kode koden código codigo gutschein gutscheincode rabattcode rabatkode "
+                       "kortingscode promocode".split())
 
 
 def has_affiliate_code(text: str) -> bool:
@@ -34,22 +37,17 @@ def has_affiliate_code(text: str) -> bool:
     return False
 
 
-def is_sponsored(
-    spons_at: Sequence[int], nospons_at: Sequence[int], code_seen: bool, text: str
-) -> bool:
-    """Decide ``sponsored`` from the disclosure cues found and the text.
+def is_sponsored(found: Sequence[Any], has_meta: bool = False) -> bool:
+    """Decide ``sponsored`` from the cue occurrences of a post (affiliate codes aside).
 
     Args:
-        spons_at: token positions of disclosure cues (#ad, reklame, paid partnership, ...).
-        nospons_at: token positions of negated disclosures ("not sponsored").
-        code_seen: a code word was found among the tokens (cheap pre-check for the regex).
-        text: the original text (case matters for codes).
+        found: cue occurrences (``.start``, ``.cue.kind``) of the post.
+        has_meta: the post comments on the trend; a bare mention of "affiliate links"
+            there describes other creators rather than disclosing anything.
     """
-    if spons_at:
-        if not nospons_at:
-            return True
-        # "#ad ... (not sponsored by the brand I mention)" still discloses an ad: only a
-        # disclosure inside a negation ("not sponsored") is cancelled
-        if any(all(abs(s - n) > 2 for n in nospons_at) for s in spons_at):
-            return True
-    return bool(code_seen) and has_affiliate_code(text)
+    spons = [f.start for f in found if f.cue.kind == "spons" or (f.cue.kind == "sponsweak" and not has_meta)]
+    if not spons:
+        return False
+    nospons = [f.start for f in found if f.cue.kind == "nospons"]
+    # only a disclosure inside a negation ("not sponsored") is cancelled
+    return any(all(abs(s - n) > 2 for n in nospons) for s in spons)

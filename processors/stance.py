@@ -11,7 +11,7 @@ sentence, favouring the side it governs (``skip X`` looks right, ``X is overhype
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from deinfluence.processors.lexicon import Cue
 from deinfluence.processors.tokens import CLAUSE, QUOTE_CLOSE, QUOTE_OPEN, SENTENCE, token_kind
@@ -20,6 +20,7 @@ DEINFLUENCING, PROMOTING, NEUTRAL = "deinfluencing", "promoting", "neutral"
 _CONTRASTS = frozenset("but men maar aber pero mais however though".split())
 _QUESTION_PROOF = frozenset({"rhet", "reversal", "spons", "nospons", "code", "topic", "meta", "news"})
 _FLIPPED = Cue("bad", -1, 1.5, -1, (), "negated praise")
+_AFFILIATE = Cue("go", 1, 1.5, 0, (), "affiliate code")
 _MAX_CUES = 8
 
 
@@ -41,7 +42,7 @@ class Verdict:
     targets: dict[str, str]
     confidence: float
     cues: list[str]
-    found: list[Found] = field(default_factory=list)
+    meta: bool = False
 
 
 @dataclass(slots=True)
@@ -85,15 +86,23 @@ def layout(toks: Sequence[str]) -> Layout:
 
 
 def collect(toks: Sequence[str], hits: Sequence[tuple[int, int, Cue]], lay: Layout,
-            negators: frozenset[str]) -> list[Found]:
-    """Weighted cue occurrences: quotes drop out, questions weaken, negation flips praise."""
+            negators: frozenset[str], affiliate: bool = False) -> list[Found]:
+    """Weighted cue occurrences: quotes drop out, questions weaken, negation flips praise.
+
+    With ``affiliate`` (the post gives a discount code) the word "code" is an invitation to buy.
+    """
     out: list[Found] = []
-    for start, _end, cue in hits:
+    last_end = 0
+    for start, end, cue in hits:
+        window_from, last_end = max(start - 3, last_end), end
         if start in lay.quoted:
             continue
+        if affiliate and cue.kind == "code":
+            cue = _AFFILIATE
         sent = lay.sentence[start]
         weight = cue.weight
-        if cue.polarity > 0 and cue.kind in ("go", "good") and _negated(toks, start, lay, negators):
+        if (cue.polarity > 0 and cue.kind in ("go", "good") and cue.phrase[:1].isalnum()
+                and _negated(toks, window_from, start, lay, negators)):
             cue = _FLIPPED
             weight = cue.weight
         if sent in lay.questions and cue.kind not in _QUESTION_PROOF:
@@ -104,30 +113,52 @@ def collect(toks: Sequence[str], hits: Sequence[tuple[int, int, Cue]], lay: Layo
     return out
 
 
-def _negated(toks: Sequence[str], start: int, lay: Layout, negators: frozenset[str]) -> bool:
+def _negated(toks: Sequence[str], window_from: int, start: int, lay: Layout,
+             negators: frozenset[str]) -> bool:
     sent = lay.sentence[start]
-    for j in range(max(0, start - 3), start):
+    for j in range(window_from, start):
         if toks[j] in negators and lay.sentence[j] == sent:
             return True
     return False
 
 
 def attribute(found: Sequence[Found], mentions: Sequence[tuple[int, str]], lay: Layout) -> dict[str, float]:
-    """Score per brand: each polar cue goes to the nearest brand in its sentence."""
+    """Score per brand: each polar cue goes to the nearest brand in its sentence.
+
+    Hashtag and emoji cues speak for the whole post, not for a brand. The alternative of
+    a redirect ("Y does the same") only exists when the post names two brands, and is
+    never the brand the post talks people out of.
+    """
     scores: dict[str, float] = {b: 0.0 for _, b in mentions}
+    several = len(scores) > 1
     negative_targets: set[str] = set()
-    ordered = sorted((f for f in found if f.cue.polarity and f.weight), key=lambda f: f.cue.kind == "alt")
+    ordered = sorted((f for f in found if f.cue.polarity and f.weight and _local(f.cue)),
+                     key=lambda f: f.cue.kind == "alt")
     for f in ordered:
-        candidates = [(p, b) for p, b in mentions if lay.sentence[p] == f.sentence]
-        if f.cue.kind == "alt" and len({b for _, b in candidates}) > 1:
-            candidates = [(p, b) for p, b in candidates if b not in negative_targets] or candidates
+        candidates = [(p, b) for p, b in mentions if lay.sentence[p] == f.sentence and _reaches(f, p, lay)]
+        if f.cue.kind == "alt":
+            if not several:
+                continue
+            candidates = [(p, b) for p, b in candidates if b not in negative_targets]
         if not candidates:
             continue
         _, brand = min(candidates, key=lambda pb: _distance(f, pb[0], lay))
-        scores[brand] += f.cue.polarity * f.weight
+        scores[brand] += f.cue.polarity * f.weight * (1.5 if f.cue.kind == "alt" else 1.0)
         if f.cue.polarity < 0:
             negative_targets.add(brand)
     return scores
+
+
+def _local(cue: Cue) -> bool:
+    first = cue.phrase[:1]
+    return first.isalnum() or first in "'$€£%"
+
+
+def _reaches(f: Found, pos: int, lay: Layout) -> bool:
+    """A verdict ("is useless") reaches a brand after it only inside its own clause."""
+    if f.cue.direction < 0 and pos > f.start:
+        return lay.clause[pos] == lay.clause[f.start]
+    return True
 
 
 def _distance(f: Found, pos: int, lay: Layout) -> float:
@@ -141,6 +172,10 @@ def _distance(f: Found, pos: int, lay: Layout) -> float:
 
 def decide(found: Sequence[Found], mentions: Sequence[tuple[int, str]], lay: Layout) -> Verdict:
     """The post's stance and its targets."""
+    reversal = max((f.start for f in found if f.cue.kind == "reversal"), default=-1)
+    for f in found:
+        if f.cue.polarity < 0 and f.start < reversal:
+            f.weight = 0.0  # "everyone said it was overhyped... sorry deinfluencers"
     totals = _totals(found)
     scores = attribute(found, mentions, lay)
     stance = _post_stance(totals, scores, found)
@@ -152,7 +187,7 @@ def decide(found: Sequence[Found], mentions: Sequence[tuple[int, str]], lay: Lay
     else:
         confidence = 0.5 + 0.45 * min(margin, 6.0) / 6.0 + (0.05 if margin >= 2 else 0.0)
     return Verdict(stance, targets, round(min(max(confidence, 0.05), 0.99), 3),
-                   _decisive_cues(stance, found), list(found))
+                   _decisive_cues(stance, found), totals["meta"] > 0)
 
 
 def _totals(found: Sequence[Found]) -> dict[str, float]:

@@ -48,8 +48,11 @@ def _mark_quote(match: re.Match[str]) -> str:
 
 
 def tokenize_phrase(phrase: str) -> tuple[str, ...]:
-    """Tokens of a lexicon phrase or alias (no quote marking)."""
-    return tuple(_TOKEN.findall(phrase.lower()))
+    """Tokens of a lexicon phrase or alias (no quote marking); ``*`` stays a wildcard."""
+    out: list[str] = []
+    for part in phrase.lower().split():
+        out.extend(["*"] if part == "*" else _TOKEN.findall(part))
+    return tuple(out)
 
 
 def token_kind(token: str) -> int:
