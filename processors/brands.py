@@ -23,10 +23,23 @@ from deinfluence.processors.tokens import SENTENCE, WORD, token_kind, tokenize_p
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
 
+
+class _CatalogLoader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true/false, so a brand named ``On`` or an alias ``no`` stay strings."""
+
+
+_CatalogLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_CatalogLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
 # Words that make an alias of an ambiguous brand weak when it consists only of them.
 COMMON_WORDS = frozenset(
     "the a an on in of and or cloud ordinary normal action apple prime drink shark running "
-    "hm dm run go new one only all best good store watch pay us".split()
+    "hm dm run go new one only all best good store pay us mango rituals chipotle".split()
 )
 # Evidence that a weak alias names the store/brand: shop and price talk near it.
 COMMERCE_WORDS = frozenset(
@@ -112,7 +125,7 @@ def load_catalog(path: Path) -> Catalog:
         CatalogError: the file is missing, is not YAML, or an entry is malformed.
     """
     try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        doc = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_CatalogLoader)  # noqa: S506
     except OSError as exc:
         raise CatalogError(f"cannot read brand catalog {path}: {exc}") from exc
     except yaml.YAMLError as exc:
