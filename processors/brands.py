@@ -52,7 +52,7 @@ COMMERCE_WORDS = frozenset(
     "serum serums toner niacinamide moisturizer shampoo sneakers shoes schuhe running haul".split()
 )
 _OBJECT_PRONOUNS = frozenset("me mig mir mich moi mij me".split())
-_STORE_PREPOSITIONS = frozenset("bei beim im vom dem bij naar hos fra chez at".split())
+_STORE_PREPOSITIONS = frozenset("bei beim im vom von aus zu zum dem bij naar van hos fra chez at".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,8 +101,8 @@ class Catalog:
 
 def _alias_forms(alias: str, brand: Brand) -> list[tuple[tuple[str, ...], AliasHit]]:
     toks = tokenize_phrase(alias.lstrip("#"))
-    if not toks:
-        return []
+    if sum(len(t.replace(".", "")) for t in toks) < 2:
+        return []  # "c++" or "[x]*" would shrink to one letter and match everything
     weak = brand.ambiguous and _is_weak(alias, toks)
     forms = [(toks, AliasHit(brand.id, weak))]
     if any(t.endswith(".") for t in toks):  # "e.l.f." also written "e.l.f"

@@ -187,7 +187,7 @@ def decide(found: Sequence[Found], mentions: Sequence[tuple[int, str]], lay: Lay
     else:
         confidence = 0.5 + 0.45 * min(margin, 6.0) / 6.0 + (0.05 if margin >= 2 else 0.0)
     return Verdict(stance, targets, round(min(max(confidence, 0.05), 0.99), 3),
-                   _decisive_cues(stance, found), totals["meta"] > 0)
+                   _decisive_cues(stance, found, bool(lay.questions)), totals["meta"] > 0)
 
 
 def _totals(found: Sequence[Found]) -> dict[str, float]:
@@ -251,7 +251,7 @@ def _targets(stance: str, scores: dict[str, float], found: Sequence[Found],
     return out
 
 
-def _decisive_cues(stance: str, found: Sequence[Found]) -> list[str]:
+def _decisive_cues(stance: str, found: Sequence[Found], questions: bool = False) -> list[str]:
     if stance == DEINFLUENCING:
         wanted = [f for f in found if f.cue.polarity < 0 and f.weight]
     elif stance == PROMOTING:
@@ -262,4 +262,6 @@ def _decisive_cues(stance: str, found: Sequence[Found]) -> list[str]:
     for f in sorted(wanted, key=lambda f: -f.weight):
         if f.cue.phrase not in seen:
             seen.append(f.cue.phrase)
+    if stance == NEUTRAL and questions:
+        seen.append("?")  # a question asks rather than recommends
     return seen[:_MAX_CUES]
