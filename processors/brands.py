@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from deinfluence.processors.tokens import SENTENCE, WORD, token_kind, tokenize_phrase
 
 from deinfluence.errors import CatalogError
-from deinfluence.processors.tokens import SENTENCE, WORD, token_kind, tokenize_phrase
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
 
 
 class _CatalogLoader(yaml.SafeLoader):
-    """YAML 1.2 booleans: only true/false, so a brand named ``On`` or an alias ``no`` stay strings."""
+    """YAML 1.2 booleans: a brand named ``On`` or an alias ``no`` stays a string."""
 
 
 _CatalogLoader.yaml_implicit_resolvers = {
@@ -36,23 +36,28 @@ _CatalogLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Words that make an alias of an ambiguous brand weak when it consists only of them.
-COMMON_WORDS = frozenset(
+COMMON_WORDS = _words(
     "the a an on in of and or cloud ordinary normal action apple prime drink shark running "
-    "hm dm run go new one only all best good store pay us mango rituals chipotle".split()
+    "hm dm run go new one only all best good store pay us mango rituals chipotle"
 )
 # Evidence that a weak alias names the store/brand: shop and price talk near it.
-COMMERCE_WORDS = frozenset(
+COMMERCE_WORDS = _words(
     "haul store stores shop shops shopping winkel winkels butik butikker laden filiale filialen "
     "tienda tiendas magasin boutique boutiques sortiment assortiment huismerk drogerie supermarkt "
     "supermercado supermarché tilbud aanbieding angebot oferta sale rebajas soldes udsalg "
     "uitverkoop korting rabat rabatt descuento réduction price prijs pris preis precio precios "
     "prix kr € $ £ euro euros produkter producten produkte productos produits products product "
     "open opens opent åbner abre ouvre geöffnet öffnungszeiten horario cosmetics skincare "
-    "serum serums toner niacinamide moisturizer shampoo sneakers shoes schuhe running haul".split()
+    "serum serums toner niacinamide moisturizer shampoo sneakers shoes schuhe"
 )
-_OBJECT_PRONOUNS = frozenset("me mig mir mich moi mij me".split())
-_STORE_PREPOSITIONS = frozenset("bei beim im vom von aus zu zum dem bij naar van hos fra chez at".split())
+_OBJECT_PRONOUNS = _words("me mig mir mich moi mij")
+_STORE_PREPOSITIONS = _words("bei beim im vom von aus zu zum dem bij naar van hos fra chez at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,9 +173,13 @@ def _parse_brand(entry: Any, where: str) -> Brand:
     if not isinstance(markets, list | tuple):
         raise CatalogError(f"{where} ({bid}): 'markets' must be a list")
     return Brand(
-        id=bid, name=str(entry.get("name") or bid), aliases=tuple(clean),
-        ambiguous=bool(entry.get("ambiguous", False)), tracked=bool(entry.get("tracked", False)),
-        category=entry.get("category"), markets=tuple(str(m) for m in markets),
+        id=bid,
+        name=str(entry.get("name") or bid),
+        aliases=tuple(clean),
+        ambiguous=bool(entry.get("ambiguous", False)),
+        tracked=bool(entry.get("tracked", False)),
+        category=entry.get("category"),
+        markets=tuple(str(m) for m in markets),
     )
 
 
@@ -199,8 +208,11 @@ def weak_mention_is_brand(
         return True
     if not initial:
         return False
-    if orig is not None and len(orig) == n and end - start > 1 and all(
-        s[:1].isupper() for s in orig[start:end]
+    if (
+        orig is not None
+        and len(orig) == n
+        and end - start > 1
+        and all(s[:1].isupper() for s in orig[start:end])
     ):
         return True
     window = toks[max(0, start - 6) : end + 6]

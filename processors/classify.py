@@ -98,7 +98,9 @@ class RuleClassifier:
         return out
 
     @staticmethod
-    def _mentions(toks: list[str], text: str, hits: list[tuple[int, int, Any]]) -> list[tuple[int, str]]:
+    def _mentions(
+        toks: list[str], text: str, hits: list[tuple[int, int, Any]]
+    ) -> list[tuple[int, str]]:
         strong = [(s, h.brand_id) for s, _e, h in hits if h.__class__ is AliasHit and not h.weak]
         weak = [(s, e, h.brand_id) for s, e, h in hits if h.__class__ is AliasHit and h.weak]
         if not weak:

@@ -36,10 +36,14 @@ class Report:
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly form."""
         return {
-            "posts": self.posts, "post_macro_f1": self.post_macro_f1,
-            "per_lang_macro_f1": self.per_lang_macro_f1, "target_macro_f1": self.target_macro_f1,
-            "brand_f1": self.brand_f1, "sponsored_f1": self.sponsored_f1,
-            "reasons_f1": self.reasons_f1, "confusion": self.confusion,
+            "posts": self.posts,
+            "post_macro_f1": self.post_macro_f1,
+            "per_lang_macro_f1": self.per_lang_macro_f1,
+            "target_macro_f1": self.target_macro_f1,
+            "brand_f1": self.brand_f1,
+            "sponsored_f1": self.sponsored_f1,
+            "reasons_f1": self.reasons_f1,
+            "confusion": self.confusion,
             "per_class_f1": self.per_class_f1,
         }
 
@@ -51,7 +55,9 @@ def f1(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / (2 * tp + fp + fn)
 
 
-def macro_f1(pairs: Iterable[tuple[str | None, str | None]], classes: Sequence[str] = STANCES) -> float:
+def macro_f1(
+    pairs: Iterable[tuple[str | None, str | None]], classes: Sequence[str] = STANCES
+) -> float:
     """Macro-F1 over ``classes`` of (gold, predicted) pairs; ``None`` = absent on that side.
 
     Classes absent from both gold and prediction are left out of the average.
@@ -69,7 +75,9 @@ def macro_f1(pairs: Iterable[tuple[str | None, str | None]], classes: Sequence[s
     return sum(scores) / len(scores) if scores else 1.0
 
 
-def per_class_f1(pairs: Sequence[tuple[str, str]], classes: Sequence[str] = STANCES) -> dict[str, float]:
+def per_class_f1(
+    pairs: Sequence[tuple[str, str]], classes: Sequence[str] = STANCES
+) -> dict[str, float]:
     """F1 of each class."""
     return {c: macro_f1(pairs, (c,)) for c in classes}
 
@@ -80,7 +88,9 @@ def set_f1(gold: Iterable[tuple[Any, ...]], pred: Iterable[tuple[Any, ...]]) -> 
     return f1(len(g & p), len(p - g), len(g - p))
 
 
-def evaluate(labeled: Sequence[Mapping[str, Any]], predicted: Sequence[Mapping[str, Any]]) -> Report:
+def evaluate(
+    labeled: Sequence[Mapping[str, Any]], predicted: Sequence[Mapping[str, Any]]
+) -> Report:
     """Compare classified posts with their labeled originals (same order, same length)."""
     if len(labeled) != len(predicted):
         raise ValueError(f"{len(labeled)} labeled posts but {len(predicted)} predictions")

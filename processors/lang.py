@@ -30,10 +30,33 @@ _STOPWORDS = {
     "mon ma mes avec ne vous plus au tout fait c'est très mais aux cette nous on ça "
     "sont comme leur même bien avant",
 }
-_LETTERS = {"æ": "da", "ø": "da", "å": "da", "ß": "de", "ä": "de", "ö": "de", "ü": "de",
-            "ñ": "es", "¿": "es", "¡": "es", "á": "es", "í": "es", "ó": "es", "ú": "es",
-            "ç": "fr", "è": "fr", "ê": "fr", "à": "fr", "â": "fr", "ù": "fr", "œ": "fr",
-            "î": "fr", "ï": "fr", "ë": "nl", "ĳ": "nl"}
+_LETTERS = {
+    "æ": "da",
+    "ø": "da",
+    "å": "da",
+    "ß": "de",
+    "ä": "de",
+    "ö": "de",
+    "ü": "de",
+    "ñ": "es",
+    "¿": "es",
+    "¡": "es",
+    "á": "es",
+    "í": "es",
+    "ó": "es",
+    "ú": "es",
+    "ç": "fr",
+    "è": "fr",
+    "ê": "fr",
+    "à": "fr",
+    "â": "fr",
+    "ù": "fr",
+    "œ": "fr",
+    "î": "fr",
+    "ï": "fr",
+    "ë": "nl",
+    "ĳ": "nl",
+}
 LANG_ORDER = ("en", "da", "nl", "de", "es", "fr")
 
 

@@ -18,7 +18,14 @@ from deinfluence.processors.lexicon_germanic import DA, DE, NL
 from deinfluence.processors.lexicon_romance import ES, FR
 from deinfluence.processors.tokens import expand, tokenize_phrase
 
-LEXICONS: dict[str, Mapping[str, str]] = {"en": EN, "da": DA, "nl": NL, "de": DE, "es": ES, "fr": FR}
+LEXICONS: dict[str, Mapping[str, str]] = {
+    "en": EN,
+    "da": DA,
+    "nl": NL,
+    "de": DE,
+    "es": ES,
+    "fr": FR,
+}
 LANGUAGES = tuple(LEXICONS)
 
 # kind -> (polarity, weight, direction): direction +1 = the cue governs the brand after it

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (lexicon data: one line per group of phrases)
 """English cues, plus the universal ones (hashtags, emoji) every language shares.
 
 Phrases are tokenised like post text: apostrophes drop out (``don't`` = ``don t``),
@@ -6,7 +7,7 @@ Phrases are tokenised like post text: apostrophes drop out (``don't`` = ``don t`
 
 from __future__ import annotations
 
-NEGATORS_EN = frozenset("not no never t nothing isn wasn aren nor hardly".split())
+NEGATORS_EN = frozenset(["not", "no", "never", "t", "nothing", "isn", "wasn", "aren", "nor", "hardly"])
 
 UNIVERSAL = {
     "stop": """

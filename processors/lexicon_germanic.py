@@ -1,11 +1,12 @@
+# ruff: noqa: E501  (lexicon data: one line per group of phrases)
 """Danish, Dutch and German cues (same phrase syntax as :mod:`processors.lexicon_en`)."""
 
 from __future__ import annotations
 
 NEGATORS_GERMANIC = {
-    "da": frozenset("ikke aldrig ingen intet ej".split()),
-    "nl": frozenset("niet geen nooit niks".split()),
-    "de": frozenset("nicht kein keine keinen keinem nie niemals nichts".split()),
+    "da": frozenset(["ikke", "aldrig", "ingen", "intet", "ej"]),
+    "nl": frozenset(["niet", "geen", "nooit", "niks"]),
+    "de": frozenset(["nicht", "kein", "keine", "keinen", "keinem", "nie", "niemals", "nichts"]),
 }
 
 DA = {

@@ -1,10 +1,11 @@
+# ruff: noqa: E501  (lexicon data: one line per group of phrases)
 """Spanish and French cues (same phrase syntax as :mod:`processors.lexicon_en`)."""
 
 from __future__ import annotations
 
 NEGATORS_ROMANCE = {
-    "es": frozenset("no nunca ni jamás sin tampoco".split()),
-    "fr": frozenset("pas ne n jamais aucun aucune sans ni".split()),
+    "es": frozenset(["no", "nunca", "ni", "jamás", "sin", "tampoco"]),
+    "fr": frozenset(["pas", "ne", "n", "jamais", "aucun", "aucune", "sans", "ni"]),
 }
 
 ES = {

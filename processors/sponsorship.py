@@ -17,8 +17,21 @@ _CODE_VALUE = re.compile(
     r"(?:code|kode|koden|código|codigo|gutschein))\s*[:\-]?\s*[\"'“«]?([A-Z0-9][A-Za-z0-9_]{2,24})\b"
 )
 _HAS_DIGIT_OR_UPPER = re.compile(r"[0-9]|[A-Z]{3,}")
-CODE_WORDS = frozenset("code kode koden código codigo gutschein gutscheincode rabattcode rabatkode "
-                       "kortingscode promocode".split())
+CODE_WORDS = frozenset(
+    [
+        "code",
+        "kode",
+        "koden",
+        "código",
+        "codigo",
+        "gutschein",
+        "gutscheincode",
+        "rabattcode",
+        "rabatkode",
+        "kortingscode",
+        "promocode",
+    ]
+)
 
 
 def has_affiliate_code(text: str) -> bool:
@@ -45,7 +58,11 @@ def is_sponsored(found: Sequence[Any], has_meta: bool = False) -> bool:
         has_meta: the post comments on the trend; a bare mention of "affiliate links"
             there describes other creators rather than disclosing anything.
     """
-    spons = [f.start for f in found if f.cue.kind == "spons" or (f.cue.kind == "sponsweak" and not has_meta)]
+    spons = [
+        f.start
+        for f in found
+        if f.cue.kind == "spons" or (f.cue.kind == "sponsweak" and not has_meta)
+    ]
     if not spons:
         return False
     nospons = [f.start for f in found if f.cue.kind == "nospons"]

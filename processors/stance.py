@@ -17,8 +17,10 @@ from deinfluence.processors.lexicon import Cue
 from deinfluence.processors.tokens import CLAUSE, QUOTE_CLOSE, QUOTE_OPEN, SENTENCE, token_kind
 
 DEINFLUENCING, PROMOTING, NEUTRAL = "deinfluencing", "promoting", "neutral"
-_CONTRASTS = frozenset("but men maar aber pero mais however though".split())
-_QUESTION_PROOF = frozenset({"rhet", "reversal", "spons", "nospons", "code", "topic", "meta", "news"})
+_CONTRASTS = frozenset(["but", "men", "maar", "aber", "pero", "mais", "however", "though"])
+_QUESTION_PROOF = frozenset(
+    {"rhet", "reversal", "spons", "nospons", "code", "topic", "meta", "news"}
+)
 _FLIPPED = Cue("bad", -1, 1.5, -1, (), "negated praise")
 _AFFILIATE = Cue("go", 1, 1.5, 0, (), "affiliate code")
 _MAX_CUES = 8
@@ -76,7 +78,7 @@ def layout(toks: Sequence[str]) -> Layout:
             c += 1
         elif kind == CLAUSE:
             c += 1
-        elif tok == QUOTE_OPEN or tok == QUOTE_CLOSE:
+        elif tok in (QUOTE_OPEN, QUOTE_CLOSE):
             in_quote = tok == QUOTE_OPEN
         elif in_quote:
             quoted.add(i)
@@ -85,8 +87,13 @@ def layout(toks: Sequence[str]) -> Layout:
     return Layout(sentence, clause, questions, quoted, contrast_at)
 
 
-def collect(toks: Sequence[str], hits: Sequence[tuple[int, int, Cue]], lay: Layout,
-            negators: frozenset[str], affiliate: bool = False) -> list[Found]:
+def collect(
+    toks: Sequence[str],
+    hits: Sequence[tuple[int, int, Cue]],
+    lay: Layout,
+    negators: frozenset[str],
+    affiliate: bool = False,
+) -> list[Found]:
     """Weighted cue occurrences: quotes drop out, questions weaken, negation flips praise.
 
     With ``affiliate`` (the post gives a discount code) the word "code" is an invitation to buy.
@@ -101,8 +108,12 @@ def collect(toks: Sequence[str], hits: Sequence[tuple[int, int, Cue]], lay: Layo
             cue = _AFFILIATE
         sent = lay.sentence[start]
         weight = cue.weight
-        if (cue.polarity > 0 and cue.kind in ("go", "good") and cue.phrase[:1].isalnum()
-                and _negated(toks, window_from, start, lay, negators)):
+        if (
+            cue.polarity > 0
+            and cue.kind in ("go", "good")
+            and cue.phrase[:1].isalnum()
+            and _negated(toks, window_from, start, lay, negators)
+        ):
             cue = _FLIPPED
             weight = cue.weight
         if sent in lay.questions and cue.kind not in _QUESTION_PROOF:
@@ -113,16 +124,16 @@ def collect(toks: Sequence[str], hits: Sequence[tuple[int, int, Cue]], lay: Layo
     return out
 
 
-def _negated(toks: Sequence[str], window_from: int, start: int, lay: Layout,
-             negators: frozenset[str]) -> bool:
+def _negated(
+    toks: Sequence[str], window_from: int, start: int, lay: Layout, negators: frozenset[str]
+) -> bool:
     sent = lay.sentence[start]
-    for j in range(window_from, start):
-        if toks[j] in negators and lay.sentence[j] == sent:
-            return True
-    return False
+    return any(toks[j] in negators and lay.sentence[j] == sent for j in range(window_from, start))
 
 
-def attribute(found: Sequence[Found], mentions: Sequence[tuple[int, str]], lay: Layout) -> dict[str, float]:
+def attribute(
+    found: Sequence[Found], mentions: Sequence[tuple[int, str]], lay: Layout
+) -> dict[str, float]:
     """Score per brand: each polar cue goes to the nearest brand in its sentence.
 
     Hashtag and emoji cues speak for the whole post, not for a brand. The alternative of
@@ -132,10 +143,14 @@ def attribute(found: Sequence[Found], mentions: Sequence[tuple[int, str]], lay: 
     scores: dict[str, float] = {b: 0.0 for _, b in mentions}
     several = len(scores) > 1
     negative_targets: set[str] = set()
-    ordered = sorted((f for f in found if f.cue.polarity and f.weight and _local(f.cue)),
-                     key=lambda f: f.cue.kind == "alt")
+    ordered = sorted(
+        (f for f in found if f.cue.polarity and f.weight and _local(f.cue)),
+        key=lambda f: f.cue.kind == "alt",
+    )
     for f in ordered:
-        candidates = [(p, b) for p, b in mentions if lay.sentence[p] == f.sentence and _reaches(f, p, lay)]
+        candidates = [
+            (p, b) for p, b in mentions if lay.sentence[p] == f.sentence and _reaches(f, p, lay)
+        ]
         if f.cue.kind == "alt":
             if not several:
                 continue
@@ -186,13 +201,26 @@ def decide(found: Sequence[Found], mentions: Sequence[tuple[int, str]], lay: Lay
         confidence = 0.55 + 0.1 * min(evidence, 4) - 0.05 * min(totals["neg"] + totals["pos"], 4)
     else:
         confidence = 0.5 + 0.45 * min(margin, 6.0) / 6.0 + (0.05 if margin >= 2 else 0.0)
-    return Verdict(stance, targets, round(min(max(confidence, 0.05), 0.99), 3),
-                   _decisive_cues(stance, found, bool(lay.questions)), totals["meta"] > 0)
+    return Verdict(
+        stance,
+        targets,
+        round(min(max(confidence, 0.05), 0.99), 3),
+        _decisive_cues(stance, found, bool(lay.questions)),
+        totals["meta"] > 0,
+    )
 
 
 def _totals(found: Sequence[Found]) -> dict[str, float]:
-    totals = {"neg": 0.0, "pos": 0.0, "stop": 0.0, "meta": 0.0, "news": 0.0, "mixed": 0.0,
-              "reversal_at": -1.0, "alt": 0.0}
+    totals = {
+        "neg": 0.0,
+        "pos": 0.0,
+        "stop": 0.0,
+        "meta": 0.0,
+        "news": 0.0,
+        "mixed": 0.0,
+        "reversal_at": -1.0,
+        "alt": 0.0,
+    }
     reversal = max((f.start for f in found if f.cue.kind == "reversal"), default=-1)
     totals["reversal_at"] = float(reversal)
     for f in found:
@@ -214,7 +242,11 @@ def _post_stance(totals: dict[str, float], scores: dict[str, float], found: Sequ
     neg, pos = totals["neg"], totals["pos"]
     if totals["reversal_at"] >= 0 and pos >= neg:
         return PROMOTING
-    if totals["alt"] and any(s < 0 for s in scores.values()) and any(s > 0 for s in scores.values()):
+    if (
+        totals["alt"]
+        and any(s < 0 for s in scores.values())
+        and any(s > 0 for s in scores.values())
+    ):
         return DEINFLUENCING  # a redirect: its main act is talking people out of X
     if totals["meta"] >= 1 and totals["stop"] < 2 * totals["meta"] + 1 and pos < 2:
         return NEUTRAL
@@ -229,8 +261,13 @@ def _post_stance(totals: dict[str, float], scores: dict[str, float], found: Sequ
     return NEUTRAL
 
 
-def _targets(stance: str, scores: dict[str, float], found: Sequence[Found],
-             mentions: Sequence[tuple[int, str]], lay: Layout) -> dict[str, str]:
+def _targets(
+    stance: str,
+    scores: dict[str, float],
+    found: Sequence[Found],
+    mentions: Sequence[tuple[int, str]],
+    lay: Layout,
+) -> dict[str, str]:
     if stance == NEUTRAL:
         return {b: NEUTRAL for _, b in mentions}
     mixed_sentences = {f.sentence for f in found if f.cue.kind == "mixed"}

@@ -56,10 +56,12 @@ def tokenize_phrase(phrase: str) -> tuple[str, ...]:
 
 
 def token_kind(token: str) -> int:
-    """``SENTENCE`` for a sentence end (incl. emoji), ``CLAUSE`` for a clause break, else ``WORD``."""
+    """``SENTENCE`` (sentence end or emoji), ``CLAUSE`` (clause break) or ``WORD``."""
     first = token[0]
-    if first in _SENTENCE_CHARS or ("\U0001F300" <= first <= "\U0001FAFF") or (
-        "\u2600" <= first <= "\u27BF"
+    if (
+        first in _SENTENCE_CHARS
+        or ("\U0001f300" <= first <= "\U0001faff")
+        or ("\u2600" <= first <= "\u27bf")
     ):
         return SENTENCE
     if first in _CLAUSE_CHARS:

@@ -1,4 +1,4 @@
-"""``deinfluence.classified.v1``: a raw post plus what the classifier found, topic ``posts.classified``.
+"""``deinfluence.classified.v1``: a raw post plus what the classifier found (``posts.classified``).
 
 The record is the input post (all its fields, unknown ones included) with ``stance``,
 ``targets``, ``sponsored``, ``reasons``, ``brands``, ``hashtags``, ``lang``,
@@ -12,15 +12,24 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
+from deinfluence.schemas import CLASSIFIED_SCHEMA
 
 from deinfluence.errors import ValidationError
-from deinfluence.schemas import CLASSIFIED_SCHEMA
 
 SCHEMA_NAME = CLASSIFIED_SCHEMA
 STANCES = frozenset({"deinfluencing", "promoting", "neutral"})
 REASONS = ("price", "quality", "hype", "sustainability", "ethics", "health", "redundancy")
-CLASSIFIED_FIELDS = ("stance", "targets", "sponsored", "reasons", "brands", "hashtags", "lang",
-                     "confidence", "cues")
+CLASSIFIED_FIELDS = (
+    "stance",
+    "targets",
+    "sponsored",
+    "reasons",
+    "brands",
+    "hashtags",
+    "lang",
+    "confidence",
+    "cues",
+)
 
 
 def to_json(classified: Mapping[str, Any]) -> bytes:
@@ -50,7 +59,9 @@ def validate_classified(doc: Any) -> None:
     if missing:
         raise ValidationError("missing_field", f"classified post lacks {', '.join(missing)}")
     if doc["stance"] not in STANCES:
-        raise ValidationError("invalid_field", f"stance {doc['stance']!r} is not one of {sorted(STANCES)}")
+        raise ValidationError(
+            "invalid_field", f"stance {doc['stance']!r} is not one of {sorted(STANCES)}"
+        )
     targets = doc["targets"]
     if not isinstance(targets, dict) or any(v not in STANCES for v in targets.values()):
         raise ValidationError("invalid_field", "targets must map brand ids to stances")

@@ -1,4 +1,4 @@
-"""``deinfluence classify [--brands CATALOG.yaml] [INPUT.jsonl]``: raw posts in, classified posts out.
+"""``deinfluence classify [--brands CATALOG.yaml] [INPUT.jsonl]``: raw posts in, classified out.
 
 Reads one raw post event (or batch envelope) per line from the file or stdin, writes one
 classified post per line to stdout. An invalid line is reported on stderr with its line
@@ -24,22 +24,29 @@ BATCH_LINES = 2000
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "classify", help="classify raw posts (JSON lines) into stance, brands, sponsorship and reasons"
+        "classify",
+        help="classify raw posts (JSON lines) into stance, brands, sponsorship and reasons",
     )
-    parser.add_argument("input", nargs="?", type=Path, help="JSON-lines file of raw posts (default: stdin)")
-    parser.add_argument("--brands", type=Path, help="brand catalog YAML (default: $DEINFLUENCE_BRANDS or packaged)")
+    parser.add_argument(
+        "input", nargs="?", type=Path, help="JSON-lines file of raw posts (default: stdin)"
+    )
+    parser.add_argument(
+        "--brands", type=Path, help="brand catalog YAML (default: $DEINFLUENCE_BRANDS or packaged)"
+    )
     parser.set_defaults(func=run)
 
 
 def build_classifier(settings: Settings) -> RuleClassifier:
-    """The classifier for the configured catalog (``--brands`` / ``DEINFLUENCE_BRANDS`` / packaged)."""
+    """The classifier for ``--brands`` / ``DEINFLUENCE_BRANDS`` / the packaged catalog."""
     return RuleClassifier(settings.brands)
 
 
 def limits_of(settings: Settings) -> Limits:
     return Limits(
-        max_message_bytes=settings.max_message_bytes, max_envelope_posts=settings.max_envelope_posts,
-        max_text_chars=settings.max_text_chars, max_json_depth=settings.max_json_depth,
+        max_message_bytes=settings.max_message_bytes,
+        max_envelope_posts=settings.max_envelope_posts,
+        max_text_chars=settings.max_text_chars,
+        max_json_depth=settings.max_json_depth,
     )
 
 

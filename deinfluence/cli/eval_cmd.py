@@ -1,4 +1,4 @@
-"""``deinfluence eval LABELED.jsonl [--brands CATALOG] [--json]``: score the classifier on labeled posts.
+"""``deinfluence eval LABELED.jsonl [--brands CATALOG] [--json]``: score on labeled posts.
 
 Prints post-level macro-F1 overall and per language, per-target macro-F1, brand-mention
 F1, sponsored F1, reasons F1 (micro) and the stance confusion matrix.
@@ -20,7 +20,9 @@ from deinfluence.settings import load_settings
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("eval", help="evaluate the classifier on a labeled JSON-lines file")
+    parser = subparsers.add_parser(
+        "eval", help="evaluate the classifier on a labeled JSON-lines file"
+    )
     parser.add_argument("labeled", type=Path, help="JSON lines: raw posts with a `label` object")
     parser.add_argument("--brands", type=Path, help="brand catalog YAML the labels refer to")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -45,7 +47,11 @@ def read_labeled(path: Path) -> tuple[list[dict[str, Any]], int]:
             bad += 1
             continue
         label = row.get("label") if isinstance(row, dict) else None
-        if not isinstance(label, dict) or label.get("stance") not in ("deinfluencing", "promoting", "neutral"):
+        if not isinstance(label, dict) or label.get("stance") not in (
+            "deinfluencing",
+            "promoting",
+            "neutral",
+        ):
             print(f"deinfluence eval: line {lineno}: no valid `label`", file=sys.stderr)
             bad += 1
             continue
@@ -59,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
     if not rows:
         raise ConfigError(f"{args.labeled}: no labeled posts")
     classifier = RuleClassifier(settings.brands)
-    predicted = classifier.classify_batch([{k: v for k, v in r.items() if k != "label"} for r in rows])
+    predicted = classifier.classify_batch(
+        [{k: v for k, v in r.items() if k != "label"} for r in rows]
+    )
     report = evaluate(rows, predicted)
     if args.json:
         sys.stdout.write(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from deinfluence.processors.classify import RuleClassifier
 
 REPO = Path(__file__).resolve().parents[2]
@@ -21,12 +20,16 @@ def shared_data() -> Path:
     for path in candidates:
         if (path / "stance-dev.jsonl").exists():
             return path
-    pytest.fail(f"labeled data not found in {candidates[0]}: set DEINFLUENCE_SHARED_DATA "
-                "or put shared/ beside the clone")
+    pytest.fail(
+        f"labeled data not found in {candidates[0]}: set DEINFLUENCE_SHARED_DATA "
+        "or put shared/ beside the clone"
+    )
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 @pytest.fixture(scope="session")
