@@ -106,13 +106,13 @@ class Catalog:
 
 def _alias_forms(alias: str, brand: Brand) -> list[tuple[tuple[str, ...], AliasHit]]:
     toks = tokenize_phrase(alias.lstrip("#"))
+    while toks and toks[-1] == ".":  # "e.l.f." is also written "e.l.f"
+        toks = toks[:-1]
     if sum(len(t.replace(".", "")) for t in toks) < 2:
         return []  # "c++" or "[x]*" would shrink to one letter and match everything
     weak = brand.ambiguous and _is_weak(alias, toks)
     forms = [(toks, AliasHit(brand.id, weak))]
-    if any(t.endswith(".") for t in toks):  # "e.l.f." also written "e.l.f"
-        forms.append((tuple(t.rstrip(".") for t in toks), AliasHit(brand.id, weak)))
-    elif all(re.fullmatch(r"\w+", t) for t in toks):
+    if all(re.fullmatch(r"\w+", t) for t in toks):
         forms.append((("#" + "".join(toks),), AliasHit(brand.id, False)))
     return forms
 

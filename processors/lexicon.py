@@ -65,51 +65,77 @@ class Cue:
     phrase: str
 
 
-Entry = tuple[list[str], bool, Any]
+Match = tuple[int, int, Any]
 
 
 class PhraseIndex:
-    """Token-sequence lookup: first token -> candidate phrases, longest first."""
+    """Token-phrase lookup keyed by the first two tokens (one dict probe per position).
+
+    Single-token phrases sit in ``single``; longer ones in ``pairs`` under their first two
+    tokens, longest first; phrases with a wildcard second token in ``wild``. Brand aliases
+    and cues are matched independently (each leftmost-longest), so "apple" can be both.
+    """
 
     def __init__(self, entries: Iterable[tuple[Sequence[str], Any]]) -> None:
-        table: dict[str, list[Entry]] = {}
+        self.single: dict[str, list[Any]] = {}
+        self.pairs: dict[tuple[str, str], list[tuple[list[str], Any]]] = {}
+        self.wild: dict[str, list[tuple[list[str], Any]]] = {}
         for toks, payload in entries:
             if not toks or toks[0] == "*":
                 continue
-            rest = list(toks[1:])
-            table.setdefault(toks[0], []).append((rest, "*" in rest, payload))
-        for candidates in table.values():
-            candidates.sort(key=lambda e: -len(e[0]))
-        self.table = table
+            if len(toks) == 1:
+                self.single.setdefault(toks[0], []).append(payload)
+            elif toks[1] == "*" or "*" in toks[2:]:
+                self.wild.setdefault(toks[0], []).append((list(toks[1:]), payload))
+            else:
+                self.pairs.setdefault((toks[0], toks[1]), []).append((list(toks[2:]), payload))
+        for table in (self.pairs, self.wild):
+            for candidates in table.values():
+                candidates.sort(key=lambda e: -len(e[0]))
+        self.starts = frozenset(self.single) | {a for a, _ in self.pairs} | frozenset(self.wild)
 
-    def scan(self, toks: Sequence[str]) -> list[tuple[int, int, Any]]:
-        """Leftmost-longest matches ``(start, end, payload)``; brands and cues overlap freely."""
-        out: list[tuple[int, int, Any]] = []
-        get = self.table.get
+    def scan(self, toks: Sequence[str]) -> list[Match]:
+        """Leftmost-longest matches ``(start, end, payload)``, for cues and brands separately."""
+        out: list[Match] = []
+        starts, single, pairs, wild = self.starts, self.single, self.pairs, self.wild
         cue_until = brand_until = 0
+        n = len(toks)
         for i, tok in enumerate(toks):
-            candidates = get(tok)
-            if candidates is None:
+            if tok not in starts:
                 continue
-            for rest, wild, payload in candidates:
-                end = i + 1 + len(rest)
-                if rest and not _rest_matches(toks, i + 1, rest, wild):
-                    continue
-                if payload.__class__ is Cue:
-                    if i < cue_until:
+            cue: Match | None = None
+            brand: Match | None = None
+            if i + 1 < n:
+                for rest, payload in pairs.get((tok, toks[i + 1]), ()):
+                    if rest and toks[i + 2 : i + 2 + len(rest)] != rest:
                         continue
-                    cue_until = end
-                elif i < brand_until:
-                    continue
+                    found = (i, i + 2 + len(rest), payload)
+                    if payload.__class__ is Cue:
+                        cue = cue or found
+                    else:
+                        brand = brand or found
+            for rest, payload in wild.get(tok, ()):
+                if _rest_matches(toks, i + 1, rest):
+                    found = (i, i + 1 + len(rest), payload)
+                    if payload.__class__ is Cue:
+                        cue = found if cue is None or found[1] > cue[1] else cue
+                    elif brand is None or found[1] > brand[1]:
+                        brand = found
+            for payload in single.get(tok, ()):
+                if payload.__class__ is Cue:
+                    cue = cue or (i, i + 1, payload)
                 else:
-                    brand_until = end
-                out.append((i, end, payload))
+                    brand = brand or (i, i + 1, payload)
+            if cue is not None and i >= cue_until:
+                out.append(cue)
+                cue_until = cue[1]
+            if brand is not None and i >= brand_until:
+                out.append(brand)
+                brand_until = brand[1]
         return out
 
 
-def _rest_matches(toks: Sequence[str], at: int, rest: list[str], wild: bool) -> bool:
-    if not wild:
-        return toks[at : at + len(rest)] == rest
+def _rest_matches(toks: Sequence[str], at: int, rest: list[str]) -> bool:
     if at + len(rest) > len(toks):
         return False
     return all(want == "*" or want == got for want, got in zip(rest, toks[at:], strict=False))

@@ -14,10 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deinfluence.processors.lexicon import Cue
-from deinfluence.processors.tokens import CLAUSE, QUOTE_CLOSE, QUOTE_OPEN, SENTENCE, token_kind
+from deinfluence.processors.tokens import QUOTE_CLOSE, QUOTE_OPEN
 
 DEINFLUENCING, PROMOTING, NEUTRAL = "deinfluencing", "promoting", "neutral"
 _CONTRASTS = frozenset(["but", "men", "maar", "aber", "pero", "mais", "however", "though"])
+_SPECIAL = _CONTRASTS | {QUOTE_OPEN, QUOTE_CLOSE}
+_WORD_START = frozenset("#_$€£%")
+_CLAUSE_START = frozenset(",:–—(")
 _QUESTION_PROOF = frozenset(
     {"rhet", "reversal", "spons", "nospons", "code", "topic", "meta", "news"}
 )
@@ -60,30 +63,37 @@ class Layout:
 
 def layout(toks: Sequence[str]) -> Layout:
     """Segment tokens into sentences and clauses."""
-    sentence: list[int] = []
-    clause: list[int] = []
+    n = len(toks)
+    sentence = [0] * n
+    clause = [0] * n
     questions: set[int] = set()
     quoted: set[int] = set()
     s = c = 0
     in_quote = False
-    contrast_at = len(toks)
+    contrast_at = n
+    special = _SPECIAL
     for i, tok in enumerate(toks):
-        kind = token_kind(tok)
-        sentence.append(s)
-        clause.append(c)
-        if kind == SENTENCE:
+        sentence[i] = s
+        clause[i] = c
+        first = tok[0]
+        if first.isalnum() or first in _WORD_START:
+            if in_quote:
+                quoted.add(i)
+            if tok in special:
+                if tok == QUOTE_OPEN or tok == QUOTE_CLOSE:  # noqa: PLR1714
+                    in_quote = tok == QUOTE_OPEN
+                    quoted.discard(i)
+                elif contrast_at == n:
+                    contrast_at = i
+        elif first in _CLAUSE_START:
+            c += 1
+        elif tok == "." and i and "." in toks[i - 1]:
+            continue  # the dot closing "e.l.f." or "no." ends no sentence
+        else:
             if "?" in tok:
                 questions.add(s)
             s += 1
             c += 1
-        elif kind == CLAUSE:
-            c += 1
-        elif tok in (QUOTE_OPEN, QUOTE_CLOSE):
-            in_quote = tok == QUOTE_OPEN
-        elif in_quote:
-            quoted.add(i)
-        elif tok in _CONTRASTS and contrast_at == len(toks):
-            contrast_at = i
     return Layout(sentence, clause, questions, quoted, contrast_at)
 
 

@@ -2,7 +2,7 @@
 
 Texts and lexicon phrases go through the same :func:`tokenize`, so a phrase written as
 ``"don't buy"`` matches ``don't buy``, ``don’t buy`` and ``DON'T BUY`` alike (apostrophes
-drop out on both sides), and ``e.l.f.`` stays one token. Punctuation that ends a
+drop out on both sides), and ``e.l.f.`` stays one token (its last dot is no sentence end). Punctuation that ends a
 sentence or a clause is kept as a token: cues are attributed within sentences, and a
 question sentence weakens its cues.
 """
@@ -13,20 +13,16 @@ import re
 from collections.abc import Iterable
 
 _TOKEN = re.compile(
-    r"[^\W\d_](?:\.[^\W\d_])+\.?"  # dotted acronyms: e.l.f., h.m.
-    r"|\d+(?:[.,]\d+)+"  # numbers with separators: 4.000, 9,99 (no sentence break)
-    r"|#?\w+"  # words and hashtags
+    r"#?\w+(?:[.,]\w+)*"  # words, hashtags, e.l.f, 4.000, 9,99 (no break inside)
     r"|[.!?;…\n]+"  # sentence ends
-    r"|[,:–—(]"  # clause breaks
-    r"|[$€£%]"  # currency and percent
-    r"|[\U0001F300-\U0001FAFF\u2600-\u27BF]"  # emoji: cues and sentence ends
+    r"|[,:–—($€£%\U0001F300-\U0001FAFF\u2600-\u27BF]"  # clause breaks, currency, emoji
 )
 _QUOTED = re.compile(r"(?<!\w)['‘\"“«]\s?([^\n'‘\"“«]{1,80}?|[^\n]{1,80}?)\s?['’\"”»](?!\w)")
 QUOTE_OPEN = "qqquoteopenqq"
 QUOTE_CLOSE = "qqquoteclosegq"
 _QUOTE_CHARS = ("'", "‘", '"', "“", "«")
-_SENTENCE_CHARS = frozenset(".!?;…\n")
 _CLAUSE_CHARS = frozenset(",:–—(")
+_WORD_CHARS = frozenset("#_$€£%")
 SENTENCE, CLAUSE, WORD = 2, 1, 0
 
 
@@ -35,7 +31,7 @@ def tokenize(text: str) -> list[str]:
 
     Example:
         >>> tokenize("Don't buy the e.l.f. one!")
-        ['don', 't', 'buy', 'the', 'e.l.f.', 'one', '!']
+        ['don', 't', 'buy', 'the', 'e.l.f', '.', 'one', '!']
     """
     low = text.lower()
     if any(q in low for q in _QUOTE_CHARS):
@@ -58,15 +54,9 @@ def tokenize_phrase(phrase: str) -> tuple[str, ...]:
 def token_kind(token: str) -> int:
     """``SENTENCE`` (sentence end or emoji), ``CLAUSE`` (clause break) or ``WORD``."""
     first = token[0]
-    if (
-        first in _SENTENCE_CHARS
-        or ("\U0001f300" <= first <= "\U0001faff")
-        or ("\u2600" <= first <= "\u27bf")
-    ):
-        return SENTENCE
-    if first in _CLAUSE_CHARS:
-        return CLAUSE
-    return WORD
+    if first.isalnum() or first in _WORD_CHARS:
+        return WORD
+    return CLAUSE if first in _CLAUSE_CHARS else SENTENCE
 
 
 def original_tokens(text: str) -> list[str]:
