@@ -69,63 +69,74 @@ Match = tuple[int, int, Any]
 
 
 class PhraseIndex:
-    """Token-phrase lookup keyed by the first two tokens (one dict probe per position).
+    """Token-phrase lookup: one dict probe per token, then one per next token.
 
-    Single-token phrases sit in ``single``; longer ones in ``pairs`` under their first two
-    tokens, longest first; phrases with a wildcard second token in ``wild``. Brand aliases
-    and cues are matched independently (each leftmost-longest), so "apple" can be both.
+    ``table[first]`` is ``(single cue, single alias, {second: [(rest, payload)]}, wild)``:
+    the one-token phrases, the longer ones under their second token (longest first), and
+    those whose second token is a wildcard. Brand aliases and cues are matched
+    independently (each leftmost-longest), so "apple" can be both.
     """
 
     def __init__(self, entries: Iterable[tuple[Sequence[str], Any]]) -> None:
-        self.single: dict[str, list[Any]] = {}
-        self.pairs: dict[tuple[str, str], list[tuple[list[str], Any]]] = {}
-        self.wild: dict[str, list[tuple[list[str], Any]]] = {}
+        single: dict[str, list[Any]] = {}
+        pairs: dict[str, dict[str, list[tuple[list[str], Any]]]] = {}
+        wild: dict[str, list[tuple[list[str], Any]]] = {}
         for toks, payload in entries:
             if not toks or toks[0] == "*":
                 continue
             if len(toks) == 1:
-                self.single.setdefault(toks[0], []).append(payload)
+                single.setdefault(toks[0], []).append(payload)
             elif toks[1] == "*" or "*" in toks[2:]:
-                self.wild.setdefault(toks[0], []).append((list(toks[1:]), payload))
+                wild.setdefault(toks[0], []).append((list(toks[1:]), payload))
             else:
-                self.pairs.setdefault((toks[0], toks[1]), []).append((list(toks[2:]), payload))
-        for table in (self.pairs, self.wild):
-            for candidates in table.values():
+                second = pairs.setdefault(toks[0], {}).setdefault(toks[1], [])
+                second.append((list(toks[2:]), payload))
+        for by_next in pairs.values():
+            for candidates in by_next.values():
                 candidates.sort(key=lambda e: -len(e[0]))
-        self.starts = frozenset(self.single) | {a for a, _ in self.pairs} | frozenset(self.wild)
+        for candidates in wild.values():
+            candidates.sort(key=lambda e: -len(e[0]))
+        self.table: dict[str, tuple[Any, Any, Any, Any]] = {}
+        for first in set(single) | set(pairs) | set(wild):
+            payloads = single.get(first, [])
+            cue = next((p for p in payloads if p.__class__ is Cue), None)
+            alias = next((p for p in payloads if p.__class__ is not Cue), None)
+            self.table[first] = (cue, alias, pairs.get(first), wild.get(first))
 
     def scan(self, toks: Sequence[str]) -> list[Match]:
         """Leftmost-longest matches ``(start, end, payload)``, for cues and brands separately."""
         out: list[Match] = []
-        starts, single, pairs, wild = self.starts, self.single, self.pairs, self.wild
+        get = self.table.get
         cue_until = brand_until = 0
-        n = len(toks)
+        last = len(toks) - 1
         for i, tok in enumerate(toks):
-            if tok not in starts:
+            entry = get(tok)
+            if entry is None:
                 continue
+            single_cue, single_alias, by_next, wild = entry
             cue: Match | None = None
             brand: Match | None = None
-            if i + 1 < n:
-                for rest, payload in pairs.get((tok, toks[i + 1]), ()):
+            if by_next is not None and i < last:
+                for rest, payload in by_next.get(toks[i + 1], ()):
                     if rest and toks[i + 2 : i + 2 + len(rest)] != rest:
                         continue
-                    found = (i, i + 2 + len(rest), payload)
                     if payload.__class__ is Cue:
-                        cue = cue or found
+                        cue = cue or (i, i + 2 + len(rest), payload)
                     else:
-                        brand = brand or found
-            for rest, payload in wild.get(tok, ()):
-                if _rest_matches(toks, i + 1, rest):
+                        brand = brand or (i, i + 2 + len(rest), payload)
+            if wild is not None:
+                for rest, payload in wild:
+                    if not _rest_matches(toks, i + 1, rest):
+                        continue
                     found = (i, i + 1 + len(rest), payload)
                     if payload.__class__ is Cue:
                         cue = found if cue is None or found[1] > cue[1] else cue
                     elif brand is None or found[1] > brand[1]:
                         brand = found
-            for payload in single.get(tok, ()):
-                if payload.__class__ is Cue:
-                    cue = cue or (i, i + 1, payload)
-                else:
-                    brand = brand or (i, i + 1, payload)
+            if cue is None and single_cue is not None:
+                cue = (i, i + 1, single_cue)
+            if brand is None and single_alias is not None:
+                brand = (i, i + 1, single_alias)
             if cue is not None and i >= cue_until:
                 out.append(cue)
                 cue_until = cue[1]

@@ -18,7 +18,6 @@ from deinfluence.processors.tokens import QUOTE_CLOSE, QUOTE_OPEN
 
 DEINFLUENCING, PROMOTING, NEUTRAL = "deinfluencing", "promoting", "neutral"
 _CONTRASTS = frozenset(["but", "men", "maar", "aber", "pero", "mais", "however", "though"])
-_SPECIAL = _CONTRASTS | {QUOTE_OPEN, QUOTE_CLOSE}
 _WORD_START = frozenset("#_$€£%")
 _CLAUSE_START = frozenset(",:–—(")
 _QUESTION_PROOF = frozenset(
@@ -62,30 +61,20 @@ class Layout:
 
 
 def layout(toks: Sequence[str]) -> Layout:
-    """Segment tokens into sentences and clauses."""
+    """Segment tokens into sentences and clauses (loops over punctuation only)."""
     n = len(toks)
-    sentence = [0] * n
-    clause = [0] * n
+    word_start = _WORD_START
+    marks = [i for i, t in enumerate(toks) if not (t[0].isalnum() or t[0] in word_start)]
+    sentence: list[int] = []
+    clause: list[int] = []
     questions: set[int] = set()
-    quoted: set[int] = set()
-    s = c = 0
-    in_quote = False
-    contrast_at = n
-    special = _SPECIAL
-    for i, tok in enumerate(toks):
-        sentence[i] = s
-        clause[i] = c
-        first = tok[0]
-        if first.isalnum() or first in _WORD_START:
-            if in_quote:
-                quoted.add(i)
-            if tok in special:
-                if tok == QUOTE_OPEN or tok == QUOTE_CLOSE:  # noqa: PLR1714
-                    in_quote = tok == QUOTE_OPEN
-                    quoted.discard(i)
-                elif contrast_at == n:
-                    contrast_at = i
-        elif first in _CLAUSE_START:
+    s = c = prev = 0
+    for i in marks:
+        tok = toks[i]
+        sentence += [s] * (i + 1 - prev)
+        clause += [c] * (i + 1 - prev)
+        prev = i + 1
+        if tok[0] in _CLAUSE_START:
             c += 1
         elif tok == "." and i and "." in toks[i - 1]:
             continue  # the dot closing "e.l.f." or "no." ends no sentence
@@ -94,7 +83,23 @@ def layout(toks: Sequence[str]) -> Layout:
                 questions.add(s)
             s += 1
             c += 1
-    return Layout(sentence, clause, questions, quoted, contrast_at)
+    sentence += [s] * (n - prev)
+    clause += [c] * (n - prev)
+    contrast_at = min((toks.index(w) for w in _CONTRASTS if w in toks), default=n)
+    return Layout(sentence, clause, questions, _quoted(toks), contrast_at)
+
+
+def _quoted(toks: Sequence[str]) -> set[int]:
+    if QUOTE_OPEN not in toks:
+        return set()
+    quoted: set[int] = set()
+    inside = False
+    for i, tok in enumerate(toks):
+        if tok == QUOTE_OPEN or tok == QUOTE_CLOSE:  # noqa: PLR1714
+            inside = tok == QUOTE_OPEN
+        elif inside:
+            quoted.add(i)
+    return quoted
 
 
 def collect(
