@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deinfluence.processors.lexicon import Cue
+from deinfluence.processors.targets import attribute, brand_targets
 from deinfluence.processors.tokens import QUOTE_CLOSE, QUOTE_OPEN
 
 DEINFLUENCING, PROMOTING, NEUTRAL = "deinfluencing", "promoting", "neutral"
@@ -95,7 +96,7 @@ def _quoted(toks: Sequence[str]) -> set[int]:
     quoted: set[int] = set()
     inside = False
     for i, tok in enumerate(toks):
-        if tok == QUOTE_OPEN or tok == QUOTE_CLOSE:  # noqa: PLR1714
+        if tok in (QUOTE_OPEN, QUOTE_CLOSE):
             inside = tok == QUOTE_OPEN
         elif inside:
             quoted.add(i)
@@ -146,60 +147,6 @@ def _negated(
     return any(toks[j] in negators and lay.sentence[j] == sent for j in range(window_from, start))
 
 
-def attribute(
-    found: Sequence[Found], mentions: Sequence[tuple[int, str]], lay: Layout
-) -> dict[str, float]:
-    """Score per brand: each polar cue goes to the nearest brand in its sentence.
-
-    Hashtag and emoji cues speak for the whole post, not for a brand. The alternative of
-    a redirect ("Y does the same") only exists when the post names two brands, and is
-    never the brand the post talks people out of.
-    """
-    scores: dict[str, float] = {b: 0.0 for _, b in mentions}
-    several = len(scores) > 1
-    negative_targets: set[str] = set()
-    ordered = sorted(
-        (f for f in found if f.cue.polarity and f.weight and _local(f.cue)),
-        key=lambda f: f.cue.kind == "alt",
-    )
-    for f in ordered:
-        candidates = [
-            (p, b) for p, b in mentions if lay.sentence[p] == f.sentence and _reaches(f, p, lay)
-        ]
-        if f.cue.kind == "alt":
-            if not several:
-                continue
-            candidates = [(p, b) for p, b in candidates if b not in negative_targets]
-        if not candidates:
-            continue
-        _, brand = min(candidates, key=lambda pb: _distance(f, pb[0], lay))
-        scores[brand] += f.cue.polarity * f.weight * (1.5 if f.cue.kind == "alt" else 1.0)
-        if f.cue.polarity < 0:
-            negative_targets.add(brand)
-    return scores
-
-
-def _local(cue: Cue) -> bool:
-    first = cue.phrase[:1]
-    return first.isalnum() or first in "'$€£%"
-
-
-def _reaches(f: Found, pos: int, lay: Layout) -> bool:
-    """A verdict ("is useless") reaches a brand after it only inside its own clause."""
-    if f.cue.direction < 0 and pos > f.start:
-        return lay.clause[pos] == lay.clause[f.start]
-    return True
-
-
-def _distance(f: Found, pos: int, lay: Layout) -> float:
-    d = float(abs(pos - f.start))
-    if (f.cue.direction > 0 and pos < f.start) or (f.cue.direction < 0 and pos > f.start):
-        d *= 2.5
-    if lay.clause[pos] != lay.clause[f.start]:
-        d += 3.0
-    return d
-
-
 def decide(found: Sequence[Found], mentions: Sequence[tuple[int, str]], lay: Layout) -> Verdict:
     """The post's stance and its targets."""
     reversal = max((f.start for f in found if f.cue.kind == "reversal"), default=-1)
@@ -209,7 +156,7 @@ def decide(found: Sequence[Found], mentions: Sequence[tuple[int, str]], lay: Lay
     totals = _totals(found)
     scores = attribute(found, mentions, lay)
     stance = _post_stance(totals, scores, found)
-    targets = _targets(stance, scores, found, mentions, lay)
+    targets = brand_targets(stance, scores, found, mentions, lay)
     margin = abs(totals["neg"] - totals["pos"])
     if stance == NEUTRAL:
         evidence = totals["meta"] + totals["news"] + totals["mixed"] + len(lay.questions)
@@ -274,33 +221,6 @@ def _post_stance(totals: dict[str, float], scores: dict[str, float], found: Sequ
     if pos >= 1.0:
         return PROMOTING
     return NEUTRAL
-
-
-def _targets(
-    stance: str,
-    scores: dict[str, float],
-    found: Sequence[Found],
-    mentions: Sequence[tuple[int, str]],
-    lay: Layout,
-) -> dict[str, str]:
-    if stance == NEUTRAL:
-        return {b: NEUTRAL for _, b in mentions}
-    mixed_sentences = {f.sentence for f in found if f.cue.kind == "mixed"}
-    out: dict[str, str] = {}
-    for pos, brand in mentions:
-        score = scores.get(brand, 0.0)
-        if score <= -0.5:
-            verdict = DEINFLUENCING
-        elif score >= 0.5:
-            verdict = PROMOTING
-        elif lay.sentence[pos] in mixed_sentences:
-            verdict = NEUTRAL
-        else:
-            verdict = stance
-        if out.get(brand, verdict) != verdict and score == 0.0:
-            continue  # a later plain mention does not override an earlier verdict
-        out[brand] = verdict
-    return out
 
 
 def _decisive_cues(stance: str, found: Sequence[Found], questions: bool = False) -> list[str]:
