@@ -1,1 +1,1 @@
-"""Faust app, topics, agents and Kafka I/O: wiring only (see docs/ARCHITECTURE.md)."""
+"""Kafka and Faust wiring: the app, its topics and tables, agents and HTTP endpoints."""
