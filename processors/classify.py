@@ -70,7 +70,7 @@ class RuleClassifier:
             text = "" if text is None else str(text)
         toks = tokenize(text)
         hashtags = extract_hashtags(post.get("hashtags"), text)
-        if post.get("hashtags"):
+        if hashtags and isinstance(post.get("hashtags"), list):
             present = set(toks)
             extra = ["#" + t for t in hashtags if "#" + t not in present]
             if extra:

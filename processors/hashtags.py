@@ -27,13 +27,13 @@ def tags_from_text(text: str) -> list[str]:
 
 
 def extract_hashtags(field: Any, text: str) -> list[str]:
-    """Sorted normalised hashtags from the ``hashtags`` field, or from ``text`` when it is absent.
+    """Sorted normalised hashtags from the ``hashtags`` list, or from ``text`` when there is none.
 
     Example:
         >>> extract_hashtags(None, "Skip it #Deinfluencing #ＳＴＡＮＬＥＹ")
         ['deinfluencing', 'stanley']
     """
-    raw: Iterable[Any] = tags_from_text(text) if field is None else field
+    raw: Iterable[Any] = field if isinstance(field, list | tuple) else tags_from_text(text)
     out = {normalize_tag(t) for t in raw if isinstance(t, str)}
     out.discard("")
     return sorted(out)

@@ -30,3 +30,7 @@ def test_non_string_items_are_ignored() -> None:
 def test_classifier_uses_field_hashtags_as_cues(eval_classifier) -> None:
     post = {"post_id": "1", "text": "Loving this Owala bottle", "hashtags": ["ad"], "lang": "en"}
     assert eval_classifier.classify_batch([post])[0]["sponsored"] is True
+
+
+def test_a_field_that_is_not_a_list_falls_back_to_the_text() -> None:
+    assert extract_hashtags("ad", "#real") == ["real"]
