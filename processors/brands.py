@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from deinfluence.processors.tokens import SENTENCE, WORD, token_kind, tokenize_phrase
 
 from deinfluence.errors import CatalogError
+from deinfluence.processors.tokens import SENTENCE, WORD, token_kind, tokenize_phrase
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
 

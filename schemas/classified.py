@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from deinfluence.schemas import CLASSIFIED_SCHEMA
 
 from deinfluence.errors import ValidationError
+from deinfluence.schemas import CLASSIFIED_SCHEMA
 
 SCHEMA_NAME = CLASSIFIED_SCHEMA
 STANCES = frozenset({"deinfluencing", "promoting", "neutral"})

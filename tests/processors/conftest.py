@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from deinfluence.processors.classify import RuleClassifier
 
 REPO = Path(__file__).resolve().parents[2]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from deinfluence.processors.evaluation import Report, evaluate
 
+from deinfluence.processors.evaluation import Report, evaluate
 from tests.processors.conftest import REPO, read_jsonl, unlabeled
 
 

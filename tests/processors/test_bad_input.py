@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from deinfluence.schemas.classified import validate_classified
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from deinfluence.schemas.classified import validate_classified
 
 BASE = {"post_id": "x", "platform": "x", "created_at": "2026-11-01T00:00:00Z"}
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from deinfluence.processors.brands import load_catalog
-from deinfluence.processors.classify import DEFAULT_CATALOG, RuleClassifier
 
 from deinfluence.errors import CatalogError
+from deinfluence.processors.brands import load_catalog
+from deinfluence.processors.classify import DEFAULT_CATALOG, RuleClassifier
 
 
 def brands_of(clf: RuleClassifier, text: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from deinfluence.processors.evaluation import confusion, evaluate, f1, macro_f1, set_f1
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from deinfluence.processors.lang import detect_lang, normalize_lang
 from deinfluence.processors.tokens import tokenize
-
 from tests.processors.conftest import unlabeled
 
 

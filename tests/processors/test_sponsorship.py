@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from deinfluence.processors.sponsorship import has_affiliate_code
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from deinfluence.processors.classify import RuleClassifier
-from deinfluence.schemas.classified import CLASSIFIED_FIELDS, SCHEMA_NAME, from_json, to_json
 
 from deinfluence.errors import ValidationError
+from deinfluence.processors.classify import RuleClassifier
+from deinfluence.schemas.classified import CLASSIFIED_FIELDS, SCHEMA_NAME, from_json, to_json
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[2] / "schemas/json/classified.v1.schema.json").read_text()
