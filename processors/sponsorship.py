@@ -65,6 +65,6 @@ def is_sponsored(found: Sequence[Any], has_meta: bool = False) -> bool:
     ]
     if not spons:
         return False
-    nospons = [f.start for f in found if f.cue.kind == "nospons"]
+    nospons = {f.start for f in found if f.cue.kind == "nospons"}
     # only a disclosure inside a negation ("not sponsored") is cancelled
-    return any(all(abs(s - n) > 2 for n in nospons) for s in spons)
+    return any(all(s + d not in nospons for d in range(-2, 3)) for s in spons)

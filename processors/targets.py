@@ -32,14 +32,15 @@ def attribute(
     scores: dict[str, float] = {b: 0.0 for _, b in mentions}
     several = len(scores) > 1
     negative_targets: set[str] = set()
+    by_sentence: dict[int, list[tuple[int, str]]] = {}
+    for p, b in mentions:
+        by_sentence.setdefault(lay.sentence[p], []).append((p, b))
     ordered = sorted(
         (f for f in found if f.cue.polarity and f.weight and _local(f.cue)),
         key=lambda f: f.cue.kind == "alt",
     )
     for f in ordered:
-        candidates = [
-            (p, b) for p, b in mentions if lay.sentence[p] == f.sentence and _reaches(f, p, lay)
-        ]
+        candidates = [(p, b) for p, b in by_sentence.get(f.sentence, ()) if _reaches(f, p, lay)]
         if f.cue.kind == "alt":
             if not several:
                 continue
