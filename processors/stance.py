@@ -86,7 +86,8 @@ def layout(toks: Sequence[str]) -> Layout:
             c += 1
     sentence += [s] * (n - prev)
     clause += [c] * (n - prev)
-    contrast_at = min((toks.index(w) for w in _CONTRASTS if w in toks), default=n)
+    contrasts = _CONTRASTS.intersection(toks)
+    contrast_at = min(toks.index(w) for w in contrasts) if contrasts else n
     return Layout(sentence, clause, questions, _quoted(toks), contrast_at)
 
 
