@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from deinfluence.processors.lexicon_en import EN, UNIVERSAL
-from deinfluence.processors.lexicon_germanic import DA, DE, NL
-from deinfluence.processors.lexicon_romance import ES, FR
+from deinfluence.processors.lexicon_en import EN, NEGATORS_EN, UNIVERSAL
+from deinfluence.processors.lexicon_germanic import DA, DE, NEGATORS_GERMANIC, NL
+from deinfluence.processors.lexicon_romance import ES, FR, NEGATORS_ROMANCE
 from deinfluence.processors.tokens import expand, tokenize_phrase
 
 LEXICONS: dict[str, Mapping[str, str]] = {
@@ -186,18 +186,30 @@ def cue_entries(lang: str) -> list[tuple[tuple[str, ...], Cue]]:
         parts.append(LEXICONS[lang])
     elif lang not in LEXICONS:
         parts.extend(v for k, v in LEXICONS.items() if k != "en")
-    out: list[tuple[tuple[str, ...], Cue]] = []
+    merged: dict[tuple[str, ...], Cue] = {}
     for part in parts:
-        out.extend(compile_lexicon(part))
-    return out
+        for toks, cue in compile_lexicon(part):
+            merged[toks] = _merge(merged.get(toks), cue)
+    return list(merged.items())
+
+
+def _merge(old: Cue | None, new: Cue) -> Cue:
+    """One cue per phrase: a stance cue beats a reason-only one, and keeps its reasons."""
+    if old is None:
+        return new
+    keep, other = (old, new) if _rank(old) >= _rank(new) else (new, old)
+    if other.kind != "topic":
+        return keep  # two stance readings: the stronger one wins outright
+    reasons = keep.reasons + tuple(r for r in other.reasons if r not in keep.reasons)
+    return Cue(keep.kind, keep.polarity, keep.weight, keep.direction, reasons, keep.phrase)
+
+
+def _rank(cue: Cue) -> tuple[bool, float, float]:
+    return (cue.kind != "topic", abs(cue.polarity) * cue.weight, cue.weight)
 
 
 def negators(lang: str) -> frozenset[str]:
     """Tokens that negate a following positive cue ("not worth it", "ikke pengene værd")."""
-    from deinfluence.processors.lexicon_en import NEGATORS_EN
-    from deinfluence.processors.lexicon_germanic import NEGATORS_GERMANIC
-    from deinfluence.processors.lexicon_romance import NEGATORS_ROMANCE
-
     table = {"en": NEGATORS_EN, **NEGATORS_GERMANIC, **NEGATORS_ROMANCE}
     if lang in table:
         return table[lang] | NEGATORS_EN
