@@ -67,7 +67,7 @@ DA = {
     """,
     "meta": """
         deinfluencing er | er deinfluencing | virker deinfluencing | deinfluencing trenden | trenden
-        trend | markedsføring | marketing | ny måde at sælge | for os der arbejder med
+        denne trend | markedsføring | marketing | ny måde at sælge | for os der arbejder med
     """,
     "news": """
         oplyser | ifølge | åbner | lancerer | meddeler | melder
@@ -144,7 +144,7 @@ NL = {
     """,
     "meta": """
         deinfluencing is | is deinfluencing | de deinfluencing trend | deinfluencing trend
-        reclame in vermomming | trend | marketing | gaat dit merken
+        reclame in vermomming | deze trend | marketing | gaat dit merken
     """,
     "news": """
         meldt | volgens | opent | brengt * uit | breidt * uit | lanceert | kondigt aan | nieuwsartikel
@@ -228,7 +228,8 @@ DE = {
         dupe für | statt
     """,
     "meta": """
-        deinfluencing ist | ist deinfluencing | deinfluencing trend | trend | marketing | umfrage
+        deinfluencing ist | ist deinfluencing | deinfluencing trend | der trend | dieser trend
+        marketing | umfrage
         social media team | mit umgekehrtem vorzeichen | nächste trend
     """,
     "news": """

@@ -46,6 +46,7 @@ ES = {
         explotación laboral @ethics | condiciones laborales @ethics | explotación @ethics
         pruebas en animales @ethics
         lo mismo @redundancy | ya tienes @redundancy | no necesite @redundancy
+        tendencia @hype | de moda @hype
     """,
     "go": """
         cómpralo | cómpralas | cómpralos | cómprala | compradlo | compradla | compradlas | corred
@@ -67,7 +68,7 @@ ES = {
     """,
     "meta": """
         el deinfluencing es | deinfluencing es | marketing al revés | opiniones | qué opináis
-        tendencia | marketing | estrategia de marketing
+        la tendencia | esta tendencia | marketing | estrategia de marketing
     """,
     "news": """
         según | amplía | lanza | abre | abrirá | cambia su horario | subirá precios | anuncia | artículo
@@ -125,6 +126,7 @@ FR = {
     "topic": """
         prix @price | cher @price | soldes @price
         planète @sustainability | emballages @sustainability | plastique en plus @sustainability
+        tendance @hype | à la mode @hype
         surconsommation @sustainability | #surconsommation @sustainability
         seconde main @sustainability | déchets @sustainability | un logo @hype
         conditions de travail @ethics | sous-traitants @ethics | révélations @ethics
@@ -148,7 +150,8 @@ FR = {
         moins cher | trois fois moins cher @price
     """,
     "meta": """
-        le deinfluencing c'est | le déinfluençage | déinfluençage | tendance | marketing | vos avis
+        le deinfluencing c'est | le déinfluençage | déinfluençage | la tendance | cette tendance
+        marketing | vos avis
         que pensez-vous | nouvelle forme de marketing | récupérée par le marketing | leurs propres pubs
     """,
     "news": """
