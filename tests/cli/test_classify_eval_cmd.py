@@ -100,3 +100,13 @@ def test_eval_json(data_dir: Path, capsys) -> None:
         and report["post_macro_f1"] >= 0.9
         and set(report["per_lang_macro_f1"]) >= {"en", "da"}
     )
+
+
+def test_classify_takes_catalog_from_environment(tmp_path: Path, monkeypatch, capsys) -> None:
+    catalog = tmp_path / "brands.yaml"
+    catalog.write_text("brands:\n  - {id: cup_co, name: Cup Co, aliases: [stanley cup]}\n")
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(GOOD) + "\n")
+    monkeypatch.setenv("DEINFLUENCE_BRANDS", str(catalog))
+    assert main(["classify", str(src)]) == 0
+    assert json.loads(capsys.readouterr().out)["targets"] == {"cup_co": "deinfluencing"}
