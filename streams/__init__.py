@@ -1,0 +1,1 @@
+"""Faust app, topics, agents, metrics and Kafka I/O: wiring only."""
