@@ -1,1 +1,1 @@
-"""Faust app, topics, agents, metrics and Kafka I/O: wiring only."""
+"""Kafka and Faust wiring: the app, its topics and tables, agents and HTTP endpoints."""
