@@ -27,9 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from deinfluence.processors.cardinality import OTHER, CardinalityGuard
-from deinfluence.streams.health import Health
-from deinfluence.streams.snapshots import SnapshotGauges
+import yaml
 from prometheus_client import (
     CollectorRegistry,
     Counter,
@@ -43,6 +41,11 @@ from prometheus_client import (
 from prometheus_client.metrics import MetricWrapperBase
 
 from deinfluence import __version__
+from deinfluence.processors.cardinality import OTHER, CardinalityGuard
+from deinfluence.processors.classify import DEFAULT_CATALOG, REASONS
+from deinfluence.settings import Settings
+from deinfluence.streams.health import Health
+from deinfluence.streams.snapshots import SnapshotGauges
 
 STAGES = ("decode", "classify", "preaggregate", "merge", "trends", "publish")
 LATE_OUTCOMES = ("corrected", "dropped")
@@ -85,7 +88,7 @@ class WorkerMetrics:
         self.brands = CardinalityGuard(top_k, self.tracked_brands)
         self.hashtags = CardinalityGuard(hashtag_top_k)
         self.redirects = CardinalityGuard(redirect_top_k)
-        self.reasons = CardinalityGuard(16)
+        self.reasons = CardinalityGuard(4, REASONS)  # the labelling guide's, plus a few
         self.deadletter_reasons = CardinalityGuard(24)
         self._snapshots = SnapshotGauges()
         self.health = health if health is not None else Health()
@@ -97,9 +100,40 @@ class WorkerMetrics:
         if process_metrics:
             ProcessCollector(registry=self.registry)
             PlatformCollector(registry=self.registry)
+        self.build_info.labels(__version__).set(1)
+        self._initialise_known_series()
+
+    def _initialise_known_series(self) -> None:
+        """Create the series of known label values at 0, so rates read 0 instead of nothing."""
+        for stage in STAGES:
+            self.stage_seconds.labels(stage)
+        for outcome in LATE_OUTCOMES:
+            self.late_events.labels(outcome)
+        for stance in STANCES:
+            for sponsored in ("true", "false"):
+                self.classified_posts.labels(stance, sponsored)
+            self.hashtag_posts.labels(OTHER, stance)
+            self.brand_posts.labels(OTHER, stance)
+            for brand in self.tracked_brands:
+                self.brand_posts.labels(brand, stance)
+        for reason in REASONS:
+            self.reason_posts.labels(reason)
         for brand in sorted(self.tracked_brands):
             self.brand_tracked.labels(brand).set(1)
-        self.build_info.labels(__version__).set(1)
+            self.brand_trends.labels(brand)
+        self.brand_trends.labels(OTHER)
+        self.hashtag_trends.labels(OTHER)
+        self.redirect_posts.labels(OTHER, OTHER)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, health: Health | None = None) -> WorkerMetrics:
+        """Metrics of a worker: tracked brands from the catalog, ``top_k`` from settings."""
+        path = settings.brands or DEFAULT_CATALOG
+        return cls(
+            tracked_brands(yaml.safe_load(path.read_text())),
+            top_k=settings.tracked_top_k,
+            health=health,
+        )
 
     def _counter(self, name: str, doc: str, labels: tuple[str, ...] = ()) -> Counter:
         return Counter(name, doc, labels, registry=self.registry)
@@ -388,6 +422,15 @@ class WorkerMetrics:
                 metric.remove_by_labels({label: key})
             for slot in [s for s in self._latest_window if s[1] == key]:
                 del self._latest_window[slot]
+
+
+def tracked_brands(catalog: Mapping[str, Any]) -> list[str]:
+    """Ids of the brands marked ``tracked: true`` in a parsed brand catalog."""
+    return [
+        str(brand["id"])
+        for brand in catalog.get("brands") or []
+        if brand.get("tracked") in (True, "true")
+    ]
 
 
 def _fold(tally: Mapping[tuple[str, ...], int], guard: CardinalityGuard) -> Tally[tuple[str, ...]]:

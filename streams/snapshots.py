@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
-from deinfluence.streams.health import Health
 from prometheus_client.core import GaugeMetricFamily
+
+from deinfluence.streams.health import Health
 
 
 class SnapshotGauges:

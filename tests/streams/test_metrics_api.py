@@ -128,3 +128,18 @@ def test_trend_records_count_per_labelled_key() -> None:
     m.trend({"key_type": "redirect", "key": "dyson>shark"})
     assert _value(m, "deinfluence_brand_trend_alerts_total", brand="dyson") == 1
     assert _value(m, "deinfluence_hashtag_trend_alerts_total", hashtag="other") == 1
+
+
+def test_tracked_brands_come_from_the_catalog(tmp_path) -> None:
+    from deinfluence.settings import load_settings
+    from deinfluence.streams.metrics import tracked_brands
+
+    catalog = tmp_path / "brands.yaml"
+    catalog.write_text(
+        "brands:\n"
+        "  - {id: dyson, name: Dyson, aliases: [dyson], tracked: true}\n"
+        "  - {id: shark, name: Shark, aliases: [shark]}\n"
+    )
+    m = WorkerMetrics.from_settings(load_settings(brands=catalog, tracked_top_k=7))
+    assert m.tracked_brands == {"dyson"} and m.brands.top_k == 7
+    assert tracked_brands({"brands": [{"id": "x", "tracked": False}]}) == []
