@@ -31,8 +31,6 @@ import yaml
 from prometheus_client import (
     CollectorRegistry,
     Counter,
-    Gauge,
-    Histogram,
     PlatformCollector,
     ProcessCollector,
     disable_created_metrics,
@@ -45,14 +43,13 @@ from deinfluence.processors.cardinality import OTHER, CardinalityGuard
 from deinfluence.processors.classify import DEFAULT_CATALOG, REASONS
 from deinfluence.settings import Settings
 from deinfluence.streams.health import Health
-from deinfluence.streams.snapshots import SnapshotGauges
-
-STAGES = ("decode", "classify", "preaggregate", "merge", "trends", "publish")
-LATE_OUTCOMES = ("corrected", "dropped")
-STANCES = ("deinfluencing", "promoting", "neutral")
-STAGE_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
-LATENCY_BUCKETS = (0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800)
-BATCH_BUCKETS = (1, 5, 10, 50, 100, 250, 500, 1000, 2000, 5000, 10000)
+from deinfluence.streams.metric_families import (
+    LATE_OUTCOMES,
+    STAGES,
+    STANCES,
+    Families,
+    SnapshotGauges,
+)
 
 # `*_created` samples would double the series count for nothing Prometheus uses (process-wide).
 disable_created_metrics()
@@ -94,36 +91,35 @@ class WorkerMetrics:
         self.health = health if health is not None else Health()
         self._snapshots.health = self.health
         self._latest_window: dict[tuple[str, str, str], str] = {}
-        self._define_pipeline_metrics()
-        self._define_business_metrics()
+        self.families = Families(self.registry)
         self.registry.register(self._snapshots)
         if process_metrics:
             ProcessCollector(registry=self.registry)
             PlatformCollector(registry=self.registry)
-        self.build_info.labels(__version__).set(1)
+        self.families.build_info.labels(__version__).set(1)
         self._initialise_known_series()
 
     def _initialise_known_series(self) -> None:
         """Create the series of known label values at 0, so rates read 0 instead of nothing."""
         for stage in STAGES:
-            self.stage_seconds.labels(stage)
+            self.families.stage_seconds.labels(stage)
         for outcome in LATE_OUTCOMES:
-            self.late_events.labels(outcome)
+            self.families.late_events.labels(outcome)
         for stance in STANCES:
             for sponsored in ("true", "false"):
-                self.classified_posts.labels(stance, sponsored)
-            self.hashtag_posts.labels(OTHER, stance)
-            self.brand_posts.labels(OTHER, stance)
+                self.families.classified_posts.labels(stance, sponsored)
+            self.families.hashtag_posts.labels(OTHER, stance)
+            self.families.brand_posts.labels(OTHER, stance)
             for brand in self.tracked_brands:
-                self.brand_posts.labels(brand, stance)
+                self.families.brand_posts.labels(brand, stance)
         for reason in REASONS:
-            self.reason_posts.labels(reason)
+            self.families.reason_posts.labels(reason)
         for brand in sorted(self.tracked_brands):
-            self.brand_tracked.labels(brand).set(1)
-            self.brand_trends.labels(brand)
-        self.brand_trends.labels(OTHER)
-        self.hashtag_trends.labels(OTHER)
-        self.redirect_posts.labels(OTHER, OTHER)
+            self.families.brand_tracked.labels(brand).set(1)
+            self.families.brand_trends.labels(brand)
+        self.families.brand_trends.labels(OTHER)
+        self.families.hashtag_trends.labels(OTHER)
+        self.families.redirect_posts.labels(OTHER, OTHER)
 
     @classmethod
     def from_settings(cls, settings: Settings, health: Health | None = None) -> WorkerMetrics:
@@ -135,143 +131,39 @@ class WorkerMetrics:
             health=health,
         )
 
-    def _counter(self, name: str, doc: str, labels: tuple[str, ...] = ()) -> Counter:
-        return Counter(name, doc, labels, registry=self.registry)
-
-    def _gauge(self, name: str, doc: str, labels: tuple[str, ...] = ()) -> Gauge:
-        return Gauge(name, doc, labels, registry=self.registry)
-
-    def _define_pipeline_metrics(self) -> None:
-        c, g = self._counter, self._gauge
-        self.messages_consumed = c(
-            "deinfluence_messages_consumed_total", "Kafka messages read, per topic.", ("topic",)
-        )
-        self.posts_consumed = c(
-            "deinfluence_posts_consumed_total",
-            "Posts read (a batch envelope counts each post), per topic.",
-            ("topic",),
-        )
-        self.messages_published = c(
-            "deinfluence_messages_published_total", "Records sent, per output topic.", ("topic",)
-        )
-        self.deadlettered = c(
-            "deinfluence_deadletter_posts_total",
-            "Posts sent to the dead-letter topic, by reason.",
-            ("reason",),
-        )
-        self.late_events = c(
-            "deinfluence_late_events_total",
-            "Events behind the watermark: corrected (window re-published) or dropped.",
-            ("outcome",),
-        )
-        self.rebalances = c("deinfluence_rebalances_total", "Consumer group rebalances seen.")
-        self.state_keys = g("deinfluence_state_keys", "Keys held per table.", ("table",))
-        self.build_info = g("deinfluence_build_info", "Always 1; the version label.", ("version",))
-        self.batch_size = Histogram(
-            "deinfluence_batch_posts",
-            "Posts per micro-batch, per agent.",
-            ("agent",),
-            buckets=BATCH_BUCKETS,
-            registry=self.registry,
-        )
-        self.stage_seconds = Histogram(
-            "deinfluence_stage_duration_seconds",
-            "Processing time of one batch, per stage.",
-            ("stage",),
-            buckets=STAGE_BUCKETS,
-            registry=self.registry,
-        )
-        self.end_to_end_seconds = Histogram(
-            "deinfluence_end_to_end_latency_seconds",
-            "From a post's ingest (Kafka timestamp) to the publication of its aggregate.",
-            buckets=LATENCY_BUCKETS,
-            registry=self.registry,
-        )
-
-    def _define_business_metrics(self) -> None:
-        c, g = self._counter, self._gauge
-        self.classified_posts = c(
-            "deinfluence_classified_posts_total",
-            "Classified posts by overall stance and sponsorship.",
-            ("stance", "sponsored"),
-        )
-        self.reason_posts = c(
-            "deinfluence_deinfluencing_reasons_total",
-            "De-influencing posts per reason given (a post may give several).",
-            ("reason",),
-        )
-        self.brand_posts = c(
-            "deinfluence_brand_posts_total",
-            "Posts naming a brand, by the post's stance toward it (untracked tail: brand=other).",
-            ("brand", "stance"),
-        )
-        self.hashtag_posts = c(
-            "deinfluence_hashtag_posts_total",
-            "Posts carrying a hashtag, by the post's stance (tail: hashtag=other).",
-            ("hashtag", "stance"),
-        )
-        self.redirect_posts = c(
-            "deinfluence_redirects_total",
-            "Posts that de-influence one brand and promote another (tail: other/other).",
-            ("from_brand", "to_brand"),
-        )
-        self.brand_trends = c(
-            "deinfluence_brand_trend_alerts_total", "Trend records published per brand.", ("brand",)
-        )
-        self.hashtag_trends = c(
-            "deinfluence_hashtag_trend_alerts_total",
-            "Trend records published per hashtag.",
-            ("hashtag",),
-        )
-        self.brand_rate = g(
-            "deinfluence_brand_deinfluencing_rate",
-            "deinfluencing / posts of the latest published window, per brand and window size.",
-            ("brand", "window"),
-        )
-        self.hashtag_rate = g(
-            "deinfluence_hashtag_deinfluencing_rate",
-            "deinfluencing / posts of the latest published window, per hashtag and window size.",
-            ("hashtag", "window"),
-        )
-        self.brand_tracked = g(
-            "deinfluence_brand_tracked",
-            "1 for each brand marked tracked in the catalog.",
-            ("brand",),
-        )
-
     # -- pipeline health ---------------------------------------------------------------
 
     def consumed(self, topic: str, *, messages: int = 1, posts: int = 0) -> None:
         """Count Kafka messages read from ``topic`` and the posts they carried."""
-        self.messages_consumed.labels(topic).inc(messages)
+        self.families.messages_consumed.labels(topic).inc(messages)
         if posts:
-            self.posts_consumed.labels(topic).inc(posts)
+            self.families.posts_consumed.labels(topic).inc(posts)
 
     def published(self, topic: str, n: int = 1) -> None:
         """Count ``n`` records sent to ``topic`` (classified posts, aggregates, trends...)."""
-        self.messages_published.labels(topic).inc(n)
+        self.families.messages_published.labels(topic).inc(n)
 
     def deadletter(self, reason: str, n: int = 1) -> None:
         """Count ``n`` posts dead-lettered with ``reason`` (e.g. ``invalid_json``, ``late``)."""
         label = self.deadletter_reasons.observe(reason, n)
-        self.deadlettered.labels(label).inc(n)
-        self._retire(self.deadletter_reasons, (self.deadlettered, "reason"))
+        self.families.deadlettered.labels(label).inc(n)
+        self._retire(self.deadletter_reasons, (self.families.deadlettered, "reason"))
 
     def late_event(self, outcome: str, n: int = 1) -> None:
         """Count late events: ``corrected`` (window re-published) or ``dropped``."""
         if outcome not in LATE_OUTCOMES:
             raise ValueError(f"late outcome must be one of {LATE_OUTCOMES}, got {outcome!r}")
-        self.late_events.labels(outcome).inc(n)
+        self.families.late_events.labels(outcome).inc(n)
 
     def batch(self, agent: str, size: int) -> None:
         """Record the number of posts in one micro-batch of ``agent`` (``ingest``, ``rollup``)."""
-        self.batch_size.labels(agent).observe(size)
+        self.families.batch_size.labels(agent).observe(size)
 
     def observe_stage(self, stage: str, seconds: float) -> None:
         """Record how long ``stage`` (one of :data:`STAGES`) took for one batch."""
         if stage not in STAGES:
             raise ValueError(f"stage must be one of {STAGES}, got {stage!r}")
-        self.stage_seconds.labels(stage).observe(seconds)
+        self.families.stage_seconds.labels(stage).observe(seconds)
 
     @contextmanager
     def time_stage(self, stage: str) -> Iterator[None]:
@@ -291,7 +183,7 @@ class WorkerMetrics:
         """
         now = time.time() if now is None else now
         for ts in ingest_timestamps:
-            self.end_to_end_seconds.observe(max(0.0, now - ts))
+            self.families.end_to_end_seconds.observe(max(0.0, now - ts))
 
     def set_watermark(self, window: str, watermark: float) -> None:
         """Effective watermark (epoch seconds) of windows of size ``window`` (e.g. ``5m``)."""
@@ -303,12 +195,12 @@ class WorkerMetrics:
 
     def rebalance(self) -> None:
         """Count one consumer group rebalance."""
-        self.rebalances.inc()
+        self.families.rebalances.inc()
 
     def set_state_size(self, sizes: Mapping[str, int]) -> None:
         """Keys held per table: ``{"panes": 1234, "dedup": 99000}``."""
         for table, keys in sizes.items():
-            self.state_keys.labels(table).set(keys)
+            self.families.state_keys.labels(table).set(keys)
 
     # -- business ----------------------------------------------------------------------
 
@@ -318,10 +210,10 @@ class WorkerMetrics:
         Raw keys are tallied first and each distinct key meets its guard once per batch,
         so the cost per post is a few dictionary increments.
         """
-        overall: Tally[tuple[str, str]] = Tally()
+        overall: Tally[tuple[str, ...]] = Tally()
         reasons: Tally[str] = Tally()
-        brands: Tally[tuple[str, str]] = Tally()
-        hashtags: Tally[tuple[str, str]] = Tally()
+        brands: Tally[tuple[str, ...]] = Tally()
+        hashtags: Tally[tuple[str, ...]] = Tally()
         redirects: Tally[tuple[str, str]] = Tally()
         for post in posts:
             stance = post["stance"]
@@ -336,36 +228,42 @@ class WorkerMetrics:
             if len(targets) > 1:
                 for pair in _redirect_pairs(targets):
                     redirects[pair] += 1
-        self._apply(overall, self.classified_posts)
-        self._apply(_fold({(r,): n for r, n in reasons.items()}, self.reasons), self.reason_posts)
-        self._apply(_fold(brands, self.brands), self.brand_posts)
-        self._apply(_fold(hashtags, self.hashtags), self.hashtag_posts)
-        folded_redirects: Tally[tuple[str, str]] = Tally()
+        self._apply(overall, self.families.classified_posts)
+        self._apply(
+            _fold({(r,): n for r, n in reasons.items()}, self.reasons), self.families.reason_posts
+        )
+        self._apply(_fold(brands, self.brands), self.families.brand_posts)
+        self._apply(_fold(hashtags, self.hashtags), self.families.hashtag_posts)
+        folded_redirects: Tally[tuple[str, ...]] = Tally()
         for pair, n in redirects.items():
             folded_redirects[self._redirect_labels(pair, n)] += n
-        self._apply(folded_redirects, self.redirect_posts)
-        self._retire(self.reasons, (self.reason_posts, "reason"))
+        self._apply(folded_redirects, self.families.redirect_posts)
+        self._retire(self.reasons, (self.families.reason_posts, "reason"))
         self._retire(
             self.brands,
-            (self.brand_posts, "brand"),
-            (self.brand_trends, "brand"),
-            (self.brand_rate, "brand"),
-            (self.redirect_posts, "from_brand"),
-            (self.redirect_posts, "to_brand"),
+            (self.families.brand_posts, "brand"),
+            (self.families.brand_trends, "brand"),
+            (self.families.brand_rate, "brand"),
+            (self.families.redirect_posts, "from_brand"),
+            (self.families.redirect_posts, "to_brand"),
         )
         self._retire(
             self.hashtags,
-            (self.hashtag_posts, "hashtag"),
-            (self.hashtag_trends, "hashtag"),
-            (self.hashtag_rate, "hashtag"),
+            (self.families.hashtag_posts, "hashtag"),
+            (self.families.hashtag_trends, "hashtag"),
+            (self.families.hashtag_rate, "hashtag"),
         )
         for key in self.redirects.drain_evicted():
             source, _, target = key.partition(">")
-            self.redirect_posts.remove_by_labels({"from_brand": source, "to_brand": target})
+            self.families.redirect_posts.remove_by_labels(
+                {"from_brand": source, "to_brand": target}
+            )
 
     def aggregate(self, record: Mapping[str, Any]) -> None:
         """Show the rate of a published ``deinfluence.aggregate.v1`` record (labelled keys only)."""
-        gauge, guard = self._by_key_type(record["key_type"], self.brand_rate, self.hashtag_rate)
+        gauge, guard = self._by_key_type(
+            record["key_type"], self.families.brand_rate, self.families.hashtag_rate
+        )
         if gauge is None or guard is None:
             return
         label = guard.label(record["key"])
@@ -381,7 +279,7 @@ class WorkerMetrics:
     def trend(self, record: Mapping[str, Any]) -> None:
         """Count a published ``deinfluence.trend.v1`` record per brand or hashtag."""
         counter, guard = self._by_key_type(
-            record["key_type"], self.brand_trends, self.hashtag_trends
+            record["key_type"], self.families.brand_trends, self.families.hashtag_trends
         )
         if counter is not None and guard is not None:
             counter.labels(guard.label(record["key"])).inc()
