@@ -1,6 +1,6 @@
 """One micro-batch of raw messages from one source partition: decode, validate, classify.
 
-Shared by the worker's ingest agent and by ``backfill`` so both treat every message alike.
+Shared by the worker's classify agent and by ``backfill`` so both treat every message alike.
 """
 
 from __future__ import annotations
@@ -10,26 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from deinfluence.processors.classify import Classifier
-from deinfluence.processors.ingest import Item
+from deinfluence.processors.eventtime import Item, last_position, position, split_position
 from deinfluence.schemas.deadletter import deadletter_record
 from deinfluence.schemas.post import Limits, decode_message
-
-ENVELOPE_SLOTS = 4096  # source position = offset * ENVELOPE_SLOTS + index inside an envelope
-
-
-def position(offset: int, index: int | None) -> int:
-    """Source position of a post: its message offset and its index inside an envelope."""
-    return offset * ENVELOPE_SLOTS + (index or 0)
-
-
-def last_position(offset: int) -> int:
-    """The last position a message at ``offset`` can hold."""
-    return offset * ENVELOPE_SLOTS + ENVELOPE_SLOTS - 1
-
-
-def split_position(pos: int) -> tuple[int, int]:
-    """``(offset, index)`` of a source position."""
-    return divmod(pos, ENVELOPE_SLOTS)
 
 
 @dataclass(slots=True)

@@ -68,6 +68,8 @@ def count_vector(post: Mapping[str, Any], stance: str) -> list[int]:
 
 
 def _views(post: Mapping[str, Any]) -> int:
+    if "views" in post:  # a routed post carries its views directly
+        return int(post["views"])
     metrics = post.get("metrics")
     if isinstance(metrics, dict):
         views = metrics.get("views")

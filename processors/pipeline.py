@@ -1,8 +1,9 @@
 """The whole pipeline in one process: what ``backfill`` runs and the stream reproduces.
 
 Backfill treats its input file as one source partition whose offsets are line numbers,
-runs the same ingest, roll-up and trend folds as the worker, and at the end of input
-declares the source idle, exactly as the worker does when a partition falls silent.
+runs the same source, combine, roll-up and trend folds as the worker (each with a single
+partition), and at the end of input declares the source idle, exactly as the worker does
+when a partition falls silent.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from typing import Any, Protocol
 
 from deinfluence.processors.batch import late_deadletter, prepare_batch
 from deinfluence.processors.classify import Classifier
-from deinfluence.processors.ingest import IngestConfig, PartitionIngest
+from deinfluence.processors.combine import CombineFold, RoutedBatch
+from deinfluence.processors.eventtime import EventTimeConfig
 from deinfluence.processors.rollup import PartitionRollup, RollupOutput, SourceReport
+from deinfluence.processors.source import SourceFold, routed_post
 from deinfluence.processors.windows import WindowSpec, pane_size, parse_duration, parse_windows
 from deinfluence.schemas.aggregate import kafka_key
 from deinfluence.schemas.post import Limits
@@ -50,8 +53,8 @@ class PipelineConfig:
         )
 
     @property
-    def ingest(self) -> IngestConfig:
-        return IngestConfig(
+    def eventtime(self) -> EventTimeConfig:
+        return EventTimeConfig(
             pane_ms=pane_size(self.windows),
             max_window_ms=max(s.size_ms for s in self.windows),
             grace_ms=self.grace_ms, retention_ms=self.retention_ms,
@@ -94,15 +97,17 @@ class Backfill:
         self.classifier = classifier
         self.detector = detector
         self.source = source
-        self.ingest_store: dict[str, Any] = {}
-        self.rollup_store: dict[str, Any] = {}
-        self.ingest = PartitionIngest(0, self.ingest_store, cfg.ingest)
-        self.rollup = PartitionRollup(0, self.rollup_store, cfg.ingest, cfg.windows)
+        self.stores: dict[str, dict[str, Any]] = {"source": {}, "combine": {}, "rollup": {}}
+        et = cfg.eventtime
+        self.source_fold = SourceFold(0, self.stores["source"], et)
+        self.combine = CombineFold(0, self.stores["combine"], et)
+        self.rollup = PartitionRollup(0, self.stores["rollup"], et, cfg.windows)
         self.latest: dict[str, dict[str, Any]] = {}
         self.trends: list[dict[str, Any]] = []
         self.deadletters: list[dict[str, Any]] = []
         self.stats = {"messages": 0, "posts": 0, "counted": 0, "late": 0, "duplicates": 0}
         self._offset = 0
+        self._routed = 0
 
     def feed(self, values: Iterable[bytes], batch: int = 5000) -> None:
         """Process raw message values (one per line of the input file)."""
@@ -118,7 +123,7 @@ class Backfill:
 
     def finish(self) -> BackfillResult:
         """End of input: the source goes idle, so every window its watermark passed is final."""
-        self._rollup(SourceReport(0, self.ingest.progress_through(), self.ingest.watermark(), True, 1))
+        self._route(RoutedBatch(self._routed, 0, self.source_fold.watermark(), True, 1))
         for rec in self.rollup.take_pending():
             self.latest[kafka_key(rec)] = rec
         aggregates = sorted(self.latest.values(), key=_agg_order)
@@ -130,19 +135,26 @@ class Backfill:
         self.stats["messages"] += prepared.messages
         self.stats["posts"] += len(prepared.items)
         self.deadletters.extend(prepared.deadletters)
-        res = self.ingest.process(prepared.items, through=prepared.through)
-        self.stats["counted"] += len(res.counted)
-        self.stats["late"] += len(res.late)
-        self.stats["duplicates"] += len(res.duplicates)
-        self.deadletters.extend(late_deadletter(it, self.source, 0, now_ms) for it in res.late)
-        self.ingest.commit(res)
+        src = self.source_fold.process(prepared.items, prepared.through)
+        self.stats["late"] += len(src.late)
+        self.deadletters.extend(late_deadletter(it, self.source, 0, now_ms) for it in src.late)
+        self.source_fold.commit(src)
+        posts = [(it.event_ms, routed_post(it.post)) for it in src.routed]
+        self._route(RoutedBatch(self._routed, 0, src.watermark, False, 1, posts))
+
+    def _route(self, routed: RoutedBatch) -> None:
+        self._routed += 1
+        res = self.combine.process([routed])
+        self.stats["counted"] += res.counted
+        self.stats["duplicates"] += res.duplicates
+        self.combine.commit(res)
         self._rollup(SourceReport(0, res.through, res.watermark, False, 1, res.partials))
 
     def _rollup(self, report: SourceReport) -> None:
         out: RollupOutput = self.rollup.step([report])
         for rec in out.final + out.corrections:
             self.latest[kafka_key(rec)] = rec
-        self.trends.extend(detect(self.rollup_store, self.detector, out.evaluations))
+        self.trends.extend(detect(self.stores["rollup"], self.detector, out.evaluations))
 
 
 def _agg_order(rec: dict[str, Any]) -> tuple[str, str, str, str]:

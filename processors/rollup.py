@@ -4,7 +4,7 @@ State mapping (a Faust table sharded by the partials partition, or a dict in bac
 
 - ``P|{key}|{pane}`` -> ``{source: [through_offset, *counts]}``. Merging keeps, per source
   partition, the value with the highest offset: idempotent, commutative, associative.
-- ``W|{q}|{source}`` -> ``[watermark_or_None, idle]`` as reported by the ingest stage.
+- ``W|{q}`` -> ``{source: [watermark_or_None, idle]}`` as reported by the combine stage.
 - ``E|{q}`` -> the effective watermark up to which windows were finalised.
 
 Windows are sums of panes. A window is *final* once the effective watermark (min over the
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deinfluence.processors.counts import N_COUNTS
-from deinfluence.processors.ingest import IngestConfig
+from deinfluence.processors.eventtime import EventTimeConfig, effective_watermark
 from deinfluence.processors.records import aggregate_record
 from deinfluence.processors.windows import WindowSpec, rfc3339
 
@@ -28,7 +28,7 @@ WindowId = tuple[str, WindowSpec, int]  # (key, spec, window start)
 
 @dataclass(slots=True)
 class SourceReport:
-    """One ingest batch as seen by one roll-up partition."""
+    """One combine batch as seen by one roll-up partition."""
 
     source: int
     through: int
@@ -54,7 +54,7 @@ class PartitionRollup:
     """The roll-up fold for one partition ``q`` of the partials topic."""
 
     def __init__(
-        self, q: int, store: MutableMapping[str, Any], cfg: IngestConfig,
+        self, q: int, store: MutableMapping[str, Any], cfg: EventTimeConfig,
         specs: Sequence[WindowSpec], owns: Callable[[str], bool] = lambda key: True,
     ) -> None:
         self.q = q
@@ -128,7 +128,7 @@ class PartitionRollup:
 
     def _merge(self, key: str, pane: int, source: int, through: int, counts: Sequence[int]) -> bool:
         if self._expired_pane(pane):
-            return False  # state already dropped; the ingest stage dead-letters such posts
+            return False  # state already dropped; the source stage dead-letters such posts
         ekey = f"P|{key}|{pane}"
         entry = self.store.get(ekey) or {}
         src = str(source)
@@ -147,29 +147,20 @@ class PartitionRollup:
         return eff is not None and self.cfg.pane_expired(pane, eff)
 
     def _report_watermark(self, rep: SourceReport) -> None:
-        wkey = f"W|{self.q}|{rep.source}"
-        old = self.store.get(wkey)
+        key = f"W|{self.q}"
+        reported = self.store.get(key) or {}
+        src = str(rep.source)
+        old = reported.get(src)
         wm = rep.watermark
         if old is not None and old[0] is not None and (wm is None or old[0] > wm):
             wm = old[0]  # watermarks never go back
-        new = [wm, 1 if rep.idle else 0]
+        new = [wm, bool(rep.idle)]
         if new != old:
-            self.store[wkey] = new
+            self.store[key] = {**reported, src: new}
 
     def _effective_watermark(self, sources: int) -> int | None:
-        reported = {}
-        prefix = f"W|{self.q}|"
-        for key in self.store:
-            if key.startswith(prefix):
-                reported[int(key[len(prefix):])] = self.store[key]
-        sources = max(sources, len(reported))
-        if sources == 0 or len(reported) < sources:
-            return self.effective  # some source never reported: nothing new can be final
-        active = [wm for wm, idle in reported.values() if not idle]
-        if active:
-            return None if any(wm is None for wm in active) else min(active)
-        idle = [wm for wm, _ in reported.values() if wm is not None]
-        return max(idle) if idle else self.effective
+        reported = {int(s): v for s, v in (self.store.get(f"W|{self.q}") or {}).items()}
+        return effective_watermark(reported, max(sources, len(reported)), self.effective)
 
     def _advance(self, before: int | None, after: int, out: RollupOutput) -> None:
         """Finalise windows ending in (before, after]; evaluate open ones at step boundaries."""

@@ -1,4 +1,13 @@
-"""The agents: each reads like a sentence; the logic lives in ``processors``."""
+"""The agents: each reads like a sentence; the logic lives in ``processors``.
+
+classify (posts.raw, per raw partition p)  -> posts.classified, posts.deadletter,
+                                              deinfluence.routed (by post_id)
+combine  (deinfluence.routed, per q)       -> deinfluence.partials (by key)
+rollup   (deinfluence.partials, per r)     -> deinfluence.aggregates, deinfluence.trends
+
+The first two await the broker's acknowledgement of everything a batch produced before
+storing the batch's progress (see ``processors.combine`` for why that makes counts exact).
+"""
 
 from __future__ import annotations
 
@@ -7,21 +16,25 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 import faust
 import orjson
 
 from deinfluence.processors.batch import late_deadletter, prepare_batch
+from deinfluence.processors.eventtime import last_position
 from deinfluence.processors.pipeline import detect
 from deinfluence.processors.rollup import SourceReport
+from deinfluence.processors.source import routed_post
 from deinfluence.schemas.aggregate import kafka_key
 from deinfluence.streams import bundles, topics
 from deinfluence.streams.app import Runtime, use_event
 
 log = logging.getLogger(__name__)
+Events = Sequence[faust.types.EventT]
 
 
-def by_partition(events: Sequence[faust.types.EventT]) -> dict[int, list[faust.types.EventT]]:
+def by_partition(events: Events) -> dict[int, list[faust.types.EventT]]:
     groups: dict[int, list[faust.types.EventT]] = defaultdict(list)
     for event in events:
         groups[event.message.partition].append(event)
@@ -36,20 +49,28 @@ class Agents:
         self.last_seen: dict[int, float] = {}
         self.idle_sent: dict[int, float] = {}
         self.started = time.monotonic()
-        s = rt.settings
-        app = rt.app
+        self._register(rt.app, rt.settings)
 
-        @app.agent(rt.raw, name="ingest")
-        async def ingest(stream: faust.StreamT) -> None:
+    def _register(self, app: faust.App, s: Any) -> None:
+        rt = self.rt
+
+        @app.agent(rt.raw, name="classify")
+        async def classify(stream: faust.StreamT) -> None:
             async for events in stream.take_events(s.batch_size, within=s.batch_timeout):
                 for p, evs in by_partition(events).items():
-                    await self.ingest_partition(p, evs)
+                    await self.classify_partition(p, evs)
+
+        @app.agent(rt.routed, name="combine")
+        async def combine(stream: faust.StreamT) -> None:
+            async for events in stream.take_events(s.batch_size, within=s.batch_timeout):
+                for q, evs in by_partition(events).items():
+                    await self.combine_partition(q, evs)
 
         @app.agent(rt.partials, name="rollup")
         async def rollup(stream: faust.StreamT) -> None:
             async for events in stream.take_events(s.batch_size, within=s.batch_timeout):
-                for q, evs in by_partition(events).items():
-                    await self.rollup_partition(q, evs)
+                for r, evs in by_partition(events).items():
+                    await self.rollup_partition(r, evs)
 
         @app.timer(interval=s.update_interval)
         async def publish_updates() -> None:
@@ -70,52 +91,66 @@ class Agents:
             rt.forget_folds()
             self.started = time.monotonic()
 
-    async def ingest_partition(self, p: int, events: Sequence[faust.types.EventT]) -> None:
-        """Decode, classify, count; publish; then record progress (see processors.ingest)."""
+    async def classify_partition(self, p: int, events: Events) -> None:
+        """Decode, classify, decide lateness; publish posts, dead letters and routed posts."""
         rt = self.rt
         use_event(events[-1])
         self.last_seen[p] = time.monotonic()
-        fold = rt.ingest_fold(p)
+        fold = rt.source_fold(p)
         done = fold.progress_through()
         messages = [(e.message.offset, e.message.value) for e in events
-                    if (e.message.offset + 1) * 4096 - 1 > done]
+                    if last_position(e.message.offset) > done]
         if not messages:
             return
         now_ms = int(time.time() * 1000)
         batch = prepare_batch(messages, rt.cfg.limits, rt.classifier, topics.RAW, p, now_ms)
         result = fold.process(batch.items, batch.through)
-        futures = [await rt.send(topics.CLASSIFIED, it.post["post_id"].encode(), orjson.dumps(it.post))
+        pending = [await rt.send(topics.CLASSIFIED, it.post["post_id"].encode(), orjson.dumps(it.post))
                    for it in batch.items]
         dead = batch.deadletters + [late_deadletter(it, topics.RAW, p, now_ms) for it in result.late]
-        futures += [await rt.send(topics.DEADLETTER, None, orjson.dumps(d)) for d in dead]
-        report = SourceReport(p, result.through, result.watermark, False,
-                              rt.partitions(topics.RAW), result.partials)
-        futures += await self.send_report(report)
-        await asyncio.gather(*futures)  # every output is acknowledged before progress is
+        pending += [await rt.send(topics.DEADLETTER, None, orjson.dumps(d)) for d in dead]
+        posts = [(it.event_ms, routed_post(it.post)) for it in result.routed]
+        pending += await self.route(p, result.watermark, False, posts)
+        await asyncio.gather(*pending)
         fold.commit(result)
 
-    async def send_report(self, report: SourceReport) -> list[asyncio.Future[object]]:
-        n = self.rt.partitions(topics.PARTIALS)
-        return [await self.rt.send(topics.PARTIALS, str(report.source).encode(), bundles.encode(part), q)
-                for q, part in enumerate(bundles.split(report, n))]
+    async def route(self, p: int, watermark: int | None, idle: bool,
+                    posts: list[tuple[int, dict[str, Any]]]) -> list[Any]:
+        n_raw, n_routed = self.rt.partitions(topics.RAW), self.rt.partitions(topics.ROUTED)
+        return [await self.rt.send(topics.ROUTED, str(p).encode(),
+                                   bundles.encode_routed(p, watermark, idle, n_raw, part), q)
+                for q, part in enumerate(bundles.route_posts(posts, n_routed))]
 
-    async def rollup_partition(self, q: int, events: Sequence[faust.types.EventT]) -> None:
+    async def combine_partition(self, q: int, events: Events) -> None:
+        """Dedup and pre-aggregate routed posts; publish cumulative pane counts per key."""
+        rt = self.rt
+        use_event(events[-1])
+        fold = rt.combine_fold(q)
+        result = fold.process([bundles.decode_routed(e.message.offset, e.message.value) for e in events])
+        report = SourceReport(q, result.through, result.watermark, False,
+                              rt.partitions(topics.ROUTED), result.partials)
+        n = rt.partitions(topics.PARTIALS)
+        pending = [await rt.send(topics.PARTIALS, str(q).encode(), bundles.encode_report(part), r)
+                   for r, part in enumerate(bundles.split_report(report, n))]
+        await asyncio.gather(*pending)
+        fold.commit(result)
+
+    async def rollup_partition(self, r: int, events: Events) -> None:
         """Merge partials, publish final windows and corrections, run trend detection."""
         rt = self.rt
         use_event(events[-1])
-        reports = [bundles.decode(e.message.value) for e in events]
-        out = rt.rollup_fold(q).step(reports)
+        out = rt.rollup_fold(r).step([bundles.decode_report(e.message.value) for e in events])
         for record in out.final + out.corrections:
             await self.publish_aggregate(record)
         for trend in detect(rt.rollup_table, rt.detector, out.evaluations):
             key = f"{trend['key_type']}|{trend['key']}|{trend['window_size']}".encode()
             await rt.send(topics.TRENDS, key, orjson.dumps(trend))
 
-    async def publish_aggregate(self, record: dict[str, object]) -> None:
+    async def publish_aggregate(self, record: dict[str, Any]) -> None:
         await self.rt.send(topics.AGGREGATES, kafka_key(record).encode(), orjson.dumps(record))
 
     async def announce_idle_partitions(self) -> None:
-        """Tell the roll-up stage which raw partitions fell silent, so finality can move on."""
+        """Tell the next stage which raw partitions fell silent, so finality can move on."""
         rt = self.rt
         if rt.app.rebalancing:
             return
@@ -125,8 +160,5 @@ class Agents:
             quiet_since = self.last_seen.get(p, self.started)
             if now - quiet_since < timeout or now - self.idle_sent.get(p, 0.0) < max(timeout, 10.0):
                 continue
-            fold = rt.ingest_fold(p)
-            report = SourceReport(p, fold.progress_through(), fold.watermark(), True,
-                                  rt.partitions(topics.RAW))
             self.idle_sent[p] = now
-            await asyncio.gather(*await self.send_report(report))
+            await asyncio.gather(*await self.route(p, rt.source_fold(p).watermark(), True, []))

@@ -12,9 +12,10 @@ from faust.streams import _current_event
 
 from deinfluence.components import make_classifier, pipeline_config
 from deinfluence.processors.classify import Classifier
-from deinfluence.processors.ingest import PartitionIngest
+from deinfluence.processors.combine import CombineFold
 from deinfluence.processors.pipeline import TrendDetectorLike
 from deinfluence.processors.rollup import PartitionRollup
+from deinfluence.processors.source import SourceFold
 from deinfluence.settings import Settings
 from deinfluence.streams import topics
 from deinfluence.streams.bundles import partition_for
@@ -60,26 +61,41 @@ class Runtime:
         self.app = make_app(settings)
         raw = {"key_type": bytes, "value_type": bytes, "key_serializer": "raw", "value_serializer": "raw"}
         self.raw = self.app.topic(topics.RAW, **raw)
+        self.routed = self.app.topic(topics.ROUTED, **raw)
         self.partials = self.app.topic(topics.PARTIALS, **raw)
         table = {"key_type": str}  # keys and values use the app default: json (orjson)
-        self.ingest_table = self.app.Table("ingest", help="per raw partition ingest state", **table)
+        self.source_table = self.app.Table("source", help="watermark per raw partition", **table)
+        self.combine_table = self.app.Table("combine", help="dedup and pane counts", **table)
         self.rollup_table = self.app.Table("rollup", help="per key pane counts and trend state", **table)
-        self._ingest: dict[int, PartitionIngest] = {}
+        # Faust checks source/changelog co-partitioning against consumer metadata that may
+        # not list a just-created changelog yet (a race that crash-loops the agent); the
+        # worker checks partition counts itself at start-up instead (streams.worker).
+        for table_, topic in ((self.source_table, topics.RAW), (self.combine_table, topics.ROUTED),
+                              (self.rollup_table, topics.PARTIALS)):
+            table_._verified_source_topics_for_partitions.add(topic)
+        self._source: dict[int, SourceFold] = {}
+        self._combine: dict[int, CombineFold] = {}
         self._rollup: dict[int, PartitionRollup] = {}
 
-    def ingest_fold(self, p: int) -> PartitionIngest:
-        fold = self._ingest.get(p)
+    def source_fold(self, p: int) -> SourceFold:
+        fold = self._source.get(p)
         if fold is None:
-            fold = self._ingest[p] = PartitionIngest(p, self.ingest_table, self.cfg.ingest)
+            fold = self._source[p] = SourceFold(p, self.source_table, self.cfg.eventtime)
         return fold
 
-    def rollup_fold(self, q: int) -> PartitionRollup:
-        fold = self._rollup.get(q)
+    def combine_fold(self, q: int) -> CombineFold:
+        fold = self._combine.get(q)
+        if fold is None:
+            fold = self._combine[q] = CombineFold(q, self.combine_table, self.cfg.eventtime)
+        return fold
+
+    def rollup_fold(self, r: int) -> PartitionRollup:
+        fold = self._rollup.get(r)
         if fold is None:
             n = self.partitions(topics.PARTIALS)
-            fold = self._rollup[q] = PartitionRollup(
-                q, self.rollup_table, self.cfg.ingest, self.cfg.windows,
-                owns=lambda key: partition_for(key, n) == q,
+            fold = self._rollup[r] = PartitionRollup(
+                r, self.rollup_table, self.cfg.eventtime, self.cfg.windows,
+                owns=lambda key: partition_for(key, n) == r,
             )
         return fold
 
@@ -88,7 +104,8 @@ class Runtime:
 
     def forget_folds(self) -> None:
         """After a rebalance the tables may hold other partitions' state: rebuild lazily."""
-        self._ingest.clear()
+        self._source.clear()
+        self._combine.clear()
         self._rollup.clear()
 
     def partitions(self, topic: str) -> int:

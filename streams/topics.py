@@ -5,8 +5,10 @@ CLASSIFIED = "posts.classified"
 DEADLETTER = "posts.deadletter"
 AGGREGATES = "deinfluence.aggregates"
 TRENDS = "deinfluence.trends"
-PARTIALS = "deinfluence.partials"  # internal: ingest -> roll-up, keyed by key_type|key
+ROUTED = "deinfluence.routed"  # internal: classify -> combine, posts routed by post_id
+PARTIALS = "deinfluence.partials"  # internal: combine -> roll-up, routed by key_type|key
 
 PUBLIC = (RAW, CLASSIFIED, DEADLETTER, AGGREGATES, TRENDS)
-ALL = (*PUBLIC, PARTIALS)
+INTERNAL = (ROUTED, PARTIALS)
+ALL = (*PUBLIC, *INTERNAL)
 COMPACTED = frozenset({AGGREGATES})

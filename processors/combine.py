@@ -1,18 +1,22 @@
-"""Ingest stage, per raw partition: watermark, lateness, dedup, pane pre-aggregation.
+"""Combine stage, per post_id partition: dedup, then per-key pane pre-aggregation.
 
-State lives in one mapping (a Faust table in the worker, a dict in backfill) so that all
-writes for one raw partition go, in order, to one changelog partition:
+Posts arrive here routed by ``post_id``, so a post_id sent twice, through any raw
+partition, meets its first copy. State lives in one mapping (a Faust table in the
+worker, a dict in backfill) so that all writes of partition ``q`` go, in order, to one
+changelog partition:
 
-- ``{p}|P|{key}|{pane}`` -> ``[applied_offset, *counts]``: cumulative counts of the posts
-  of raw partition ``p`` in that pane, through source offset ``applied_offset``;
-- ``{p}|D|{post_id}`` -> ``[first_offset, event_ms]``: dedup memory;
-- ``{p}|W`` -> ``[max_event_ms, last_offset]``: progress, written *last* by the caller,
-  after every output of the batch is acknowledged.
+- ``{q}|P|{key}|{pane}`` -> ``[applied_position, *counts]``: cumulative counts of the
+  posts of this partition in that pane, through input position ``applied_position``;
+- ``{q}|D|{post_id}`` -> ``[first_position, event_ms]``: dedup memory;
+- ``{q}|S`` -> ``{source: [watermark, idle]}``: what each raw partition reported;
+- ``{q}|W`` -> ``[last_position, effective_watermark]``: progress, written *last* by the
+  caller after every output of the batch is acknowledged.
 
 Why it is exact after a crash: the changelog of one partition is a prefix of the writes,
-so a restored ``{p}|W`` proves every earlier write survived. Events up to ``last_offset``
-are skipped; later ones are re-applied, and each pane entry skips offsets it already
-holds. Cumulative values (not deltas) go downstream, so re-sending is harmless.
+so a restored ``{q}|W`` proves every earlier write survived. Messages up to its position
+are skipped; later ones are re-applied, and each pane entry skips positions it already
+holds. Cumulative values (not deltas) go downstream, so re-sending them is harmless. A
+re-routed copy of a post (the source stage replaying after a crash) is a duplicate.
 """
 
 from __future__ import annotations
@@ -23,55 +27,49 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deinfluence.processors.counts import N_COUNTS, contributions, count_vector, preaggregate
+from deinfluence.processors.eventtime import (
+    EventTimeConfig,
+    Item,
+    effective_watermark,
+    last_position,
+    position,
+)
 from deinfluence.processors.windows import pane_of
 
 HOUR_MS = 3_600_000
 
 
-@dataclass(frozen=True, slots=True)
-class IngestConfig:
-    """Event-time parameters shared by the ingest and roll-up stages."""
-
-    pane_ms: int
-    max_window_ms: int
-    grace_ms: int = 600_000
-    retention_ms: int = 30 * 86_400_000
-    dedup_horizon_ms: int = 7 * 86_400_000
-
-    def pane_expired(self, pane_start: int, watermark: int) -> bool:
-        """True once every window holding the pane is final for longer than retention."""
-        return watermark >= pane_start + self.max_window_ms + self.retention_ms
-
-
 @dataclass(slots=True)
-class Item:
-    """One valid, classified post with its source position."""
+class RoutedBatch:
+    """One message of the repartition topic: posts of one raw partition's batch."""
 
     offset: int
-    post: dict[str, Any]
-    event_ms: int
+    source: int
+    watermark: int | None
+    idle: bool
+    sources: int
+    posts: Sequence[tuple[int, dict[str, Any]]] = ()  # (event_ms, routed post)
 
 
 @dataclass(slots=True)
-class IngestResult:
+class CombineResult:
     """What one batch produced; ``progress`` must be stored after outputs are acked."""
 
     partials: list[tuple[str, int, list[int]]] = field(default_factory=list)
-    counted: list[Item] = field(default_factory=list)
-    late: list[Item] = field(default_factory=list)
-    duplicates: list[Item] = field(default_factory=list)
+    counted: int = 0
+    duplicates: int = 0
     replayed: int = 0
     through: int = -1
     watermark: int | None = None
-    progress: list[int] | None = None
+    progress: list[Any] | None = None
     expired: int = 0
 
 
-class PartitionIngest:
-    """The ingest fold for one raw partition over a shared state mapping."""
+class CombineFold:
+    """Dedup and pane pre-aggregation for one partition of the repartition topic."""
 
-    def __init__(self, partition: int, store: MutableMapping[str, Any], cfg: IngestConfig) -> None:
-        self.p = partition
+    def __init__(self, partition: int, store: MutableMapping[str, Any], cfg: EventTimeConfig) -> None:
+        self.q = partition
         self.store = store
         self.cfg = cfg
         self._prefix = f"{partition}|"
@@ -82,60 +80,64 @@ class PartitionIngest:
 
     @property
     def progress_key(self) -> str:
-        return f"{self.p}|W"
+        return f"{self.q}|W"
 
-    def progress_through(self) -> int:
-        """Last source position fully applied (``-1`` before any)."""
-        prog = self.store.get(self.progress_key)
-        return -1 if prog is None else prog[1]
+    def progress(self) -> list[Any]:
+        return self.store.get(self.progress_key) or [-1, None]
 
-    def watermark(self) -> int | None:
-        """Current watermark (max event time seen - grace), None before any event."""
-        prog = self.store.get(self.progress_key)
-        return None if prog is None or prog[0] is None else prog[0] - self.cfg.grace_ms
-
-    def process(self, items: Sequence[Item], through: int | None = None) -> IngestResult:
-        """Apply a batch of items (ascending positions) and return what to publish.
-
-        ``through`` is the last source position the batch covers (including messages that
-        held no valid post); it defaults to the last item's position.
-        """
+    def process(self, batches: Sequence[RoutedBatch]) -> CombineResult:
+        """Apply routed messages (ascending offsets) and return what to publish."""
         self._ensure_index()
-        prog = self.store.get(self.progress_key) or [None, -1]
-        max_ev, last_off = prog[0], prog[1]
-        last_item = items[-1].offset if items else -1
-        res = IngestResult(through=max(last_off, last_item, -1 if through is None else through))
-        for item in items:
-            if item.offset <= last_off:
-                res.replayed += 1  # fully applied and published before a restart
+        last, previous_wm = self.progress()
+        res = CombineResult(through=last)
+        counted: list[Item] = []
+        sources = 0
+        for batch in batches:
+            if last_position(batch.offset) <= last:
+                res.replayed += 1
                 continue
-            wm = None if max_ev is None else max_ev - self.cfg.grace_ms
-            if wm is not None and self.cfg.pane_expired(pane_of(item.event_ms, self.cfg.pane_ms), wm):
-                res.late.append(item)
-                continue
-            if max_ev is None or item.event_ms > max_ev:
-                max_ev = item.event_ms
-            if self._is_duplicate(item):
-                res.duplicates.append(item)
-                continue
-            res.counted.append(item)
-        res.partials = self._apply(res.counted, res.through)
-        res.watermark = None if max_ev is None else max_ev - self.cfg.grace_ms
+            res.through = max(res.through, last_position(batch.offset))
+            sources = max(sources, batch.sources)
+            self._report(batch)
+            for index, (event_ms, post) in enumerate(batch.posts):
+                item = Item(position(batch.offset, index), post, event_ms)
+                if self._is_duplicate(item):
+                    res.duplicates += 1
+                else:
+                    counted.append(item)
+        res.counted = len(counted)
+        res.partials = self._apply(counted, res.through)
+        res.watermark = effective_watermark(self._reported(), sources, previous_wm)
         if res.watermark is not None:
             res.expired = self._expire(res.watermark)
-        res.progress = [max_ev, res.through]
+        res.progress = [res.through, res.watermark]
         return res
 
-    def commit(self, result: IngestResult) -> None:
+    def commit(self, result: CombineResult) -> None:
         """Store the batch's progress marker (after its outputs are acknowledged)."""
         if result.progress is not None:
             self.store[self.progress_key] = result.progress
 
+    def _report(self, batch: RoutedBatch) -> None:
+        key = f"{self.q}|S"
+        reported = self.store.get(key) or {}
+        src = str(batch.source)
+        old = reported.get(src)
+        wm = batch.watermark
+        if old is not None and old[0] is not None and (wm is None or old[0] > wm):
+            wm = old[0]  # a raw partition's watermark never goes back
+        new = [wm, bool(batch.idle)]
+        if new != old:
+            self.store[key] = {**reported, src: new}
+
+    def _reported(self) -> dict[int, list[Any]]:
+        return {int(src): v for src, v in (self.store.get(f"{self.q}|S") or {}).items()}
+
     def _is_duplicate(self, item: Item) -> bool:
-        dkey = f"{self.p}|D|{item.post['post_id']}"
+        dkey = f"{self.q}|D|{item.post['post_id']}"
         seen = self.store.get(dkey)
         if seen is not None:
-            return bool(seen[0] != item.offset)  # the same offset is a replay, not a duplicate
+            return bool(seen[0] != item.offset)  # the same position is a replay, not a duplicate
         self.store[dkey] = [item.offset, item.event_ms]
         self._dedup[item.event_ms // HOUR_MS].append(dkey)
         return False
@@ -155,7 +157,7 @@ class PartitionIngest:
             deltas = self._replay_deltas(items)
         out = []
         for (key, pane), delta in deltas.items():
-            ekey = f"{self.p}|P|{key}|{pane}"
+            ekey = f"{self.q}|P|{key}|{pane}"
             entry = self.store.get(ekey) or [-1] + [0] * N_COUNTS
             entry = [through] + [a + b for a, b in zip(entry[1:], delta, strict=True)]
             self.store[ekey] = entry
@@ -170,7 +172,7 @@ class PartitionIngest:
         for it in items:
             pane = pane_of(it.event_ms, self.cfg.pane_ms)
             for key, stance in contributions(it.post):
-                entry = self.store.get(f"{self.p}|P|{key}|{pane}")
+                entry = self.store.get(f"{self.q}|P|{key}|{pane}")
                 if entry is not None and entry[0] >= it.offset:
                     continue
                 vec = count_vector(it.post, stance)
@@ -202,8 +204,7 @@ class PartitionIngest:
                 continue
             kind = key[len(self._prefix)]
             if kind == "P":
-                pane = int(key.rsplit("|", 1)[1])
-                self._panes[pane].add(key)
+                self._panes[int(key.rsplit("|", 1)[1])].add(key)
                 self._max_applied = max(self._max_applied, self.store[key][0])
             elif kind == "D":
                 self._dedup[self.store[key][1] // HOUR_MS].append(key)
