@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from metrics_traffic import fresh_metrics
 
 from deinfluence.promcheck import (
     dashboard_extras,
@@ -13,6 +12,7 @@ from deinfluence.promcheck import (
     metric_names,
     rule_expressions,
 )
+from tests.deploy.metrics_traffic import fresh_metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARDS = sorted((ROOT / "deploy" / "grafana" / "dashboards").glob("*.json"))

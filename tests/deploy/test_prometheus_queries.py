@@ -15,10 +15,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from metrics_traffic import exercise, fresh_metrics
-from prombinary import require_binary
 
 from deinfluence.promcheck import PrometheusServer, check_panel_queries, free_port
+from tests.deploy.metrics_traffic import exercise, fresh_metrics
+from tests.deploy.prombinary import require_binary
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARDS = sorted((ROOT / "deploy" / "grafana" / "dashboards").glob("*.json"))

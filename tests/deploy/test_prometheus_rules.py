@@ -6,7 +6,8 @@ import subprocess
 from pathlib import Path
 
 import yaml
-from prombinary import require_binary
+
+from tests.deploy.prombinary import require_binary
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES_DIR = ROOT / "deploy" / "prometheus" / "rules"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import random
 
 import pytest
-from deinfluence.processors.cardinality import OTHER, CardinalityGuard
 from hypothesis import given
 from hypothesis import strategies as st
+
+from deinfluence.processors.cardinality import OTHER, CardinalityGuard
 
 
 def test_tracked_keys_always_get_their_own_label() -> None:

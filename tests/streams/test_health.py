@@ -7,6 +7,7 @@ import asyncio
 import faust
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+
 from deinfluence.streams.health import Health, add_routes, register_views
 from deinfluence.streams.metrics import WorkerMetrics
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from deinfluence.streams.metrics import WorkerMetrics
 from prometheus_client.parser import text_string_to_metric_families
+
+from deinfluence.streams.metrics import WorkerMetrics
 
 
 def _samples(metrics: WorkerMetrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
