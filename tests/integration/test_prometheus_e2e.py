@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import time
 
+import orjson
 import pytest
 
 from deinfluence.promcheck import PrometheusServer, check_panel_queries
@@ -21,6 +22,16 @@ pytestmark = pytest.mark.integration
 FIXED = REPO / "tests" / "data" / "posts-2k.jsonl"
 DASHBOARDS = sorted((REPO / "deploy" / "grafana" / "dashboards").glob("*.json"))
 RULES = sorted((REPO / "deploy" / "prometheus" / "rules").glob("*.yml"))
+# "skip X, buy Y" posts for the redirect-flow panel; produced first, so never late
+REDIRECTS = [
+    orjson.dumps({"post_id": f"e2e-redirect-{i}", "platform": "tiktok",
+                  "created_at": "2026-11-10T00:00:0{i}Z", "text": text, "lang": "en"})
+    for i, text in enumerate([
+        "Skip the Dyson Airwrap, the Shark FlexStyle does the same for half the price",
+        "Don't buy the Stanley cup, get an Owala instead. Save your money #deinfluencing",
+        "Not worth the hype: returned my Dyson Airwrap and bought the Shark FlexStyle",
+    ])
+]
 
 
 @pytest.fixture
@@ -32,7 +43,7 @@ def clean(kafka):
 def test_every_panel_query_returns_data_from_the_worker(clean, tmp_path):
     binary = shutil.which("prometheus")
     assert binary, "prometheus not found: install Debian's `prometheus` package"
-    sent = produce(clean, FIXED.read_bytes().splitlines())
+    sent = produce(clean, REDIRECTS + FIXED.read_bytes().splitlines())
     worker = Worker(clean, tmp_path / "w1", unique_app_id()).start()
     server = PrometheusServer([f"127.0.0.1:{worker.port}"], free_port(), tmp_path / "prometheus",
                               rule_files=RULES, binary=binary)
@@ -42,6 +53,8 @@ def test_every_panel_query_returns_data_from_the_worker(clean, tmp_path):
             assert server.wait_for(consumed, 120), worker.log()
             published = 'sum(deinfluence_messages_published_total{topic="deinfluence.aggregates"}) > 0'
             assert server.wait_for(published, 120), worker.log()
+            final = "sum(deinfluence_end_to_end_latency_seconds_count) > 0"  # final windows out
+            assert server.wait_for(final, 120), worker.log()
             time.sleep(5)  # a few more scrapes, so every rate window holds an increase
             failed, empty = check_panel_queries(server, DASHBOARDS, all_values=True)
             assert failed == [], failed
