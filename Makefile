@@ -32,6 +32,7 @@ bench: install
 
 dashboards: install
 	$(BIN)/python deploy/grafana/dashboards.py
+	@bash deploy/k8s/sync.sh
 
 k8s-manifests: install
 	@bash deploy/k8s/render.sh

@@ -174,7 +174,7 @@ class PrometheusServer:
         targets: scrape targets of the job.
         port: listen port of Prometheus (127.0.0.1).
         data_dir: an empty directory for the config and the TSDB.
-        job: the scrape job name (the rules and dashboards expect ``deinfluence``).
+        job: the scrape job name (the rules and dashboards expect ``deinfluence-worker``).
         rule_files: rule files to load (evaluated every ``scrape_interval``).
     """
 
@@ -184,7 +184,7 @@ class PrometheusServer:
         port: int,
         data_dir: Path,
         *,
-        job: str = "deinfluence",
+        job: str = "deinfluence-worker",
         scrape_interval: str = "1s",
         rule_files: Iterable[Path] = (),
         binary: str = "prometheus",

@@ -1,6 +1,6 @@
 """Grafana dashboards as code (grafana-foundation-sdk): `make dashboards` writes the JSON.
 
-Two dashboards, both on the provisioned Prometheus datasource (uid ``deinfluence-prometheus``):
+Two dashboards, both on the provisioned Prometheus datasource (uid ``prometheus``):
 
 - ``analyst.json``: which brands and hashtags people are being talked out of, how that
   rate moves per brand (``brand`` variable), trend alerts (table and annotations), the
@@ -43,7 +43,7 @@ from grafana_foundation_sdk.models.dashboard import (
 )
 from grafana_foundation_sdk.models.prometheus import PromQueryFormat
 
-DATASOURCE = DataSourceRef(type_val="prometheus", uid="deinfluence-prometheus")
+DATASOURCE = DataSourceRef(type_val="prometheus", uid="prometheus")
 OUT_DIR = Path(__file__).parent / "dashboards"
 RI = "$__rate_interval"
 BRAND = 'brand=~"$brand"'
@@ -295,7 +295,7 @@ def operator() -> dashboard.Dashboard:
         .time("now-1h", "now")
         .timezone("browser")
         .with_variable(label_variable("instance", "deinfluence_build_info", "instance"))
-        .with_panel(single("Workers up", "short", 'sum(up{job="deinfluence"})'))
+        .with_panel(single("Workers up", "short", 'sum(up{job="deinfluence-worker"})'))
         .with_panel(
             single("Workers ready", "short", f"sum(deinfluence_worker_ready{{{INSTANCE}}})")
         )
@@ -430,11 +430,11 @@ def operator() -> dashboard.Dashboard:
                 "Process CPU and memory",
                 "short",
                 query(
-                    f'rate(process_cpu_seconds_total{{job="deinfluence", {INSTANCE}}}[{RI}])',
+                    f'rate(process_cpu_seconds_total{{job="deinfluence-worker", {INSTANCE}}}[{RI}])',
                     "cpu {{instance}}",
                 ),
                 query(
-                    f'process_resident_memory_bytes{{job="deinfluence", {INSTANCE}}} / 2^30',
+                    f'process_resident_memory_bytes{{job="deinfluence-worker", {INSTANCE}}} / 2^30',
                     "GiB {{instance}}",
                 ),
             )

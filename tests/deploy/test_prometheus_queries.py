@@ -66,7 +66,7 @@ def prometheus(metrics_target: str) -> Iterator[PrometheusServer]:
         server = PrometheusServer([metrics_target], free_port(*PORTS), data_dir,
                                   rule_files=RULES, binary=binary)
         with server:
-            assert server.wait_for('count_over_time(up{job="deinfluence"}[1m]) >= 4', 30), (
+            assert server.wait_for('count_over_time(up{job="deinfluence-worker"}[1m]) >= 4', 30), (
                 server.log_tail())
             yield server
     finally:
