@@ -14,11 +14,13 @@ def build(settings: Settings):  # type: ignore[no-untyped-def]
     from deinfluence.components import make_detector
     from deinfluence.streams.agents import Agents
     from deinfluence.streams.app import Runtime
-    from deinfluence.streams.web import register_views
+    from deinfluence.streams.health import register_views
+    from deinfluence.streams.metrics import WorkerMetrics
 
     rt = Runtime(settings, detector=make_detector(settings))
+    rt.metrics = WorkerMetrics.from_settings(settings)
     Agents(rt)
-    register_views(rt)
+    register_views(rt.app, rt.metrics, rt.metrics.health)
     return rt
 
 
