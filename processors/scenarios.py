@@ -4,7 +4,8 @@ Each scenario is a realistic background (a dozen brands, de-influencing commenta
 anti-haul talk, a daily volume cycle) plus one injected pattern, over three simulated
 days at about 250 posts an hour (18k-25k posts). The truth lists the episodes a good
 detector must report (``onset`` = when the injected change begins) and decoys: keys
-that look dramatic but must not alert.
+that look dramatic but must not alert. A step starts at its onset; a gradual drift has no
+such instant, so its onset is when the true share has risen by ``MATERIAL_RISE``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from deinfluence.processors.generate import Component, Mix, constant_mix, daily
 DEFAULT_RATE = 0.07  # posts per simulated second of a scenario at scale 1 (about 250 an hour)
 DEMO_RATE = 0.1
 SCENARIO_DAYS = 3.0
+MATERIAL_RISE = 0.10  # onset of a gradual drift: when the true share is 10 points up
 BACKGROUND = {  # brand -> (posts per hour, de-influencing share)
     "owala": (14, 0.12), "dyson": (16, 0.15), "glossier": (12, 0.10), "olaplex": (10, 0.18),
     "cerave": (14, 0.08), "laneige": (8, 0.12), "skims": (12, 0.14), "lululemon": (12, 0.16),
@@ -110,14 +112,15 @@ def _volume_surge(scale: float, cycle: Callable[[float], float]) -> Scenario:
 
 
 def _slow_drift(scale: float, cycle: Callable[[float], float]) -> Scenario:
-    onset, ramp, end = 48.0, 6.0, 72.0
+    onset, ramp, end = 48.0, 4.0, 72.0
 
     def mix(t: float) -> Mix:
         d = 0.08 + 0.37 * min(max((t - onset) / ramp, 0.0), 1.0)
         return d, 0.7 - d, 0.3
     comps = _background(scale, cycle, skip=("olaplex",)) + [
         Component("olaplex", lambda t: 150 * scale * cycle(t), mix)]
-    return Scenario("slow_drift", comps, [_episode("olaplex", onset, end)], _decoys("owala", "dyson"))
+    material = onset + ramp * MATERIAL_RISE / 0.37  # a gradual change has no instant onset
+    return Scenario("slow_drift", comps, [_episode("olaplex", material, end)], _decoys("owala", "dyson"))
 
 
 def _daily_cycle(scale: float, cycle: Callable[[float], float],
@@ -165,7 +168,7 @@ def _emerging_hashtag(scale: float, cycle: Callable[[float], float]) -> Scenario
             return 0.15 * scale  # a stray mention every few hours: near-empty history
         if t >= end:
             return 2.0 * scale
-        return min(3.0 * 2 ** ((t - onset) / 0.75), 60.0) * scale
+        return min(6.0 * 2 ** ((t - onset) / 0.5), 80.0) * scale
 
     comps = _background(scale, cycle) + [
         Component("antihaul", volume, lambda t: (0.85, 0.0, 0.15) if t >= onset else (0.3, 0.0, 0.7),

@@ -32,11 +32,18 @@ class TrendParams:
         noise_floor: minimum standard deviation of the rate (SigniTrend's beta), so a
             key whose rate never moved does not alert on a two-point wobble.
         threshold: score (standardised rate excess) that opens an alert episode.
+        cusum_k: allowance of the one-sided CUSUM of final-window scores (catches slow
+            drifts that never make a single window cross ``threshold``).
+        cusum_h: CUSUM level that opens an alert episode.
+        cusum_warmup_h: hours of history before the CUSUM runs: a persistent deviation
+            means something only once a day's seasonal cycle has been seen.
         reset: a final window whose |score| falls below this closes the episode.
         min_posts: minimum posts in the evaluated window for any non-emerging alert.
         min_deinfluencing: minimum de-influencing posts in the window for an "up" alert.
         warmup_windows: final windows a key needs before its baseline is trusted.
         cooldown_h: within an open episode, no new alert before this many hours.
+        clip: residuals beyond this many standard deviations are clipped before they
+            update the baseline (a robust, Huber-style EWMA).
         anomaly_weight: learning-rate factor applied while an episode is open, so a surge
             does not teach the baseline to expect it (and end in a "down" false alarm).
         down_volume_z: a "down" alert also needs the de-influencing count this many
@@ -56,14 +63,18 @@ class TrendParams:
     prior_strength: float = 20.0
     noise_floor: float = 0.02
     threshold: float = 4.0
+    cusum_k: float = 0.5
+    cusum_h: float = 6.0
+    cusum_warmup_h: float = 24.0
     reset: float = 1.0
     min_posts: int = 30
     min_deinfluencing: int = 5
     warmup_windows: int = 24
     cooldown_h: float = 6.0
     anomaly_weight: float = 0.2
-    down_volume_z: float = 2.0
-    emerging_min_deinfluencing: int = 8
+    clip: float = 2.0
+    down_volume_z: float = 3.0
+    emerging_min_deinfluencing: int = 6
     emerging_min_rate: float = 0.3
     emerging_max_baseline: float = 1.0
     emerging_min_age_h: float = 0.5
@@ -84,10 +95,13 @@ class DetectorState:
     deinfluencing: float = 0.0
     season_rate: list[float] = field(default_factory=list)
     season_volume: list[float] = field(default_factory=list)
+    cusum_up: float = 0.0
     episode_direction: str | None = None
     episode_emerging: bool = False
     episode_start_ms: int | None = None
     last_alert_ms: int | None = None
+    closed_direction: str | None = None
+    closed_ms: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-serialisable dict."""
@@ -150,10 +164,19 @@ def update_baseline(state: DetectorState, params: TrendParams, start_ms: int, en
     s_rate = state.season_rate[h] if h is not None else 0.0
     s_vol = state.season_volume[h] if h is not None else 0.0
     rate = deinfluencing / posts
+    expected = clip_rate(state.rate + s_rate)
     residual = rate - (state.rate + s_rate)
+    if state.finals >= params.warmup_windows:
+        # Huber-style: a surge or a drift moves the baseline at most `clip` sigmas per
+        # window, so the baseline cannot learn an anomaly before it is reported
+        bound = params.clip * math.sqrt(max(state.rate_var - state.sampling_var, 0.0)
+                                        + expected * (1 - expected) / posts + params.noise_floor ** 2)
+        wide = min(max(residual, -2 * bound), 2 * bound)  # the variance must see the spread
+        residual = min(max(residual, -bound), bound)
+    else:
+        wide = residual
     if not first:
-        expected = clip_rate(state.rate + s_rate)
-        state.rate_var += a_var * weight * (residual * residual - state.rate_var)
+        state.rate_var += a_var * weight * (wide * wide - state.rate_var)
         state.sampling_var += a_var * weight * (expected * (1 - expected) / posts - state.sampling_var)
     state.rate += a * residual
     log_posts = math.log1p(posts)
@@ -162,7 +185,7 @@ def update_baseline(state: DetectorState, params: TrendParams, start_ms: int, en
     state.deinfluencing += a * (deinfluencing - state.deinfluencing)
     if h is not None and not first:
         g = params.season_gamma * weight
-        state.season_rate[h] += g * (rate - state.rate - s_rate)
+        state.season_rate[h] += g * (1 - a) * residual  # = rate - new level - season, clipped
         state.season_volume[h] += g * (log_posts - state.log_posts - s_vol)
     state.finals += 1
 

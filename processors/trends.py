@@ -101,12 +101,15 @@ def _evaluate(state: DetectorState, params: TrendParams, record: Mapping[str, An
     s_vol = state.season_volume[h] if h is not None else 0.0
     mu = clip_rate(state.rate + s_rate) if state.finals else clip_rate(deinf / posts if posts else 0.0)
     expected_posts = max(math.expm1(state.log_posts + s_vol), 0.0) * fraction
+    # the de-influencing count has its own level: a promotional spike that raised the
+    # volume baseline must not raise the de-influencing count we expect
+    expected_deinf = state.deinfluencing * math.exp(s_vol) * fraction
     m = params.prior_strength
     smoothed = (deinf + m * mu) / (posts + m)
     tau2 = max(state.rate_var - state.sampling_var, 0.0)
     sigma = math.sqrt(tau2 + mu * (1 - mu) / (posts + m) + params.noise_floor ** 2)
     return _Window(start_ms, end_ms, as_of_ms, final, posts, deinf, fraction, mu,
-                   expected_posts, expected_posts * mu, smoothed, sigma, (smoothed - mu) / sigma)
+                   expected_posts, expected_deinf, smoothed, sigma, (smoothed - mu) / sigma)
 
 
 def _signal(state: DetectorState, params: TrendParams, key_type: str,
@@ -117,7 +120,13 @@ def _signal(state: DetectorState, params: TrendParams, key_type: str,
         return "up", True, emerging
     if state.finals < params.warmup_windows or w.posts < params.min_posts:
         return None
-    if (w.score >= params.threshold and w.deinfluencing >= params.min_deinfluencing
+    up = w.score
+    mature = w.as_of_ms - state.first_seen_ms >= params.cusum_warmup_h * HOUR_MS
+    if w.final and mature:  # the CUSUM accumulates final windows only: each is one look
+        state.cusum_up = max(0.0, state.cusum_up + w.score - params.cusum_k)
+        if state.cusum_up >= params.cusum_h:
+            up = max(up, params.threshold)
+    if (up >= params.threshold and w.deinfluencing >= params.min_deinfluencing
             and w.deinfluencing >= w.expected_deinfluencing):
         return "up", False, w.score
     if w.score <= -params.threshold and w.expected_deinfluencing >= params.min_deinfluencing:
@@ -148,17 +157,26 @@ def _decide(state: DetectorState, params: TrendParams, record: Mapping[str, Any]
     if state.episode_direction is not None:
         closing = signal is None or signal[0] != state.episode_direction
         if closing and w.final and _fell_back(state, params, w):
+            state.closed_direction, state.closed_ms = state.episode_direction, w.as_of_ms
             state.episode_direction = None
+            state.cusum_up = 0.0
         elif not closing and w.as_of_ms - (state.last_alert_ms or 0) >= params.cooldown_h * HOUR_MS:
             state.last_alert_ms = w.as_of_ms
             return [_trend_record(record, state, w, signal, reminder=True)]  # type: ignore[arg-type]
         else:
             return []
-    if signal is None:
+    if signal is None or _rebound(state, params, signal[0], w.as_of_ms):
         return []
     state.episode_direction, state.episode_emerging = signal[0], signal[1]
+    state.cusum_up = 0.0
     state.episode_start_ms = state.last_alert_ms = w.as_of_ms
     return [_trend_record(record, state, w, signal, reminder=False)]
+
+
+def _rebound(state: DetectorState, params: TrendParams, direction: str, as_of_ms: int) -> bool:
+    """The return to normal after an episode (the baseline learnt a little of it) is no news."""
+    return (state.closed_direction is not None and state.closed_direction != direction
+            and as_of_ms - (state.closed_ms or 0) < params.cooldown_h * HOUR_MS)
 
 
 def _fell_back(state: DetectorState, params: TrendParams, w: _Window) -> bool:
