@@ -98,7 +98,7 @@ def _sharp_surge(scale: float, cycle: Callable[[float], float]) -> Scenario:
     onset, end = 50.0, 56.0
     share = _between(onset, end, 0.40, 0.10)
     comps = _background(scale, cycle) + [
-        Component("stanley", lambda t: 60 * scale * cycle(t), lambda t: (share(t), 0.7 - share(t), 0.3))]
+        Component("stanley", lambda t: 100 * scale * cycle(t), lambda t: (share(t), 0.7 - share(t), 0.3))]
     return Scenario("sharp_surge", comps, [_episode("stanley", onset, end)], _decoys("owala", "dyson"))
 
 
@@ -112,7 +112,7 @@ def _volume_surge(scale: float, cycle: Callable[[float], float]) -> Scenario:
 
 
 def _slow_drift(scale: float, cycle: Callable[[float], float]) -> Scenario:
-    onset, ramp, end = 48.0, 4.0, 72.0
+    onset, ramp, end = 48.0, 3.0, 72.0
 
     def mix(t: float) -> Mix:
         d = 0.08 + 0.37 * min(max((t - onset) / ramp, 0.0), 1.0)

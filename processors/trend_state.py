@@ -44,6 +44,7 @@ class TrendParams:
         cooldown_h: within an open episode, no new alert before this many hours.
         clip: residuals beyond this many standard deviations are clipped before they
             update the baseline (a robust, Huber-style EWMA).
+        var_clip: the same for the variance, as a multiple of the level's clip bound.
         anomaly_weight: learning-rate factor applied while an episode is open, so a surge
             does not teach the baseline to expect it (and end in a "down" false alarm).
         down_volume_z: a "down" alert also needs the de-influencing count this many
@@ -63,8 +64,8 @@ class TrendParams:
     prior_strength: float = 20.0
     noise_floor: float = 0.02
     threshold: float = 4.0
-    cusum_k: float = 0.5
-    cusum_h: float = 6.0
+    cusum_k: float = 1.0
+    cusum_h: float = 2.0
     cusum_warmup_h: float = 24.0
     reset: float = 1.0
     min_posts: int = 30
@@ -73,6 +74,7 @@ class TrendParams:
     cooldown_h: float = 6.0
     anomaly_weight: float = 0.2
     clip: float = 2.0
+    var_clip: float = 1.0
     down_volume_z: float = 3.0
     emerging_min_deinfluencing: int = 6
     emerging_min_rate: float = 0.3
@@ -171,7 +173,7 @@ def update_baseline(state: DetectorState, params: TrendParams, start_ms: int, en
         # window, so the baseline cannot learn an anomaly before it is reported
         bound = params.clip * math.sqrt(max(state.rate_var - state.sampling_var, 0.0)
                                         + expected * (1 - expected) / posts + params.noise_floor ** 2)
-        wide = min(max(residual, -2 * bound), 2 * bound)  # the variance must see the spread
+        wide = min(max(residual, -params.var_clip * bound), params.var_clip * bound)
         residual = min(max(residual, -bound), bound)
     else:
         wide = residual

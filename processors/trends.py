@@ -123,7 +123,9 @@ def _signal(state: DetectorState, params: TrendParams, key_type: str,
     up = w.score
     mature = w.as_of_ms - state.first_seen_ms >= params.cusum_warmup_h * HOUR_MS
     if w.final and mature:  # the CUSUM accumulates final windows only: each is one look
-        state.cusum_up = max(0.0, state.cusum_up + w.score - params.cusum_k)
+        # hopping windows overlap: weigh each by the share of it that is new data
+        new = min((state.step_ms or (w.end_ms - w.start_ms)) / max(w.end_ms - w.start_ms, 1), 1.0)
+        state.cusum_up = max(0.0, state.cusum_up + new * (w.score - params.cusum_k))
         if state.cusum_up >= params.cusum_h:
             up = max(up, params.threshold)
     if (up >= params.threshold and w.deinfluencing >= params.min_deinfluencing
