@@ -118,7 +118,7 @@ def _slow_drift(scale: float, cycle: Callable[[float], float]) -> Scenario:
         d = 0.08 + 0.37 * min(max((t - onset) / ramp, 0.0), 1.0)
         return d, 0.7 - d, 0.3
     comps = _background(scale, cycle, skip=("olaplex",)) + [
-        Component("olaplex", lambda t: 150 * scale * cycle(t), mix)]
+        Component("olaplex", lambda t: 200 * scale * cycle(t), mix)]
     material = onset + ramp * MATERIAL_RISE / 0.37  # a gradual change has no instant onset
     return Scenario("slow_drift", comps, [_episode("olaplex", material, end)], _decoys("owala", "dyson"))
 
@@ -146,7 +146,7 @@ def _low_volume_noise(scale: float, cycle: Callable[[float], float], seed: int) 
     rng = random.Random(seed + 1)  # the noisy rates are part of the scenario, fixed per seed
     blocks = int(SCENARIO_DAYS * 24 / 2) + 2
     tatcha = [rng.betavariate(1.5, 4.5) for _ in range(blocks)]
-    laneige = [rng.betavariate(3.0, 9.0) for _ in range(blocks)]
+    laneige = [rng.betavariate(6.0, 18.0) for _ in range(blocks)]
 
     def noisy(shares: list[float]) -> Callable[[float], Mix]:
         def mix(t: float) -> Mix:

@@ -61,7 +61,7 @@ class TrendParams:
     var_half_life_h: float = 12.0
     season_buckets: int = 24
     season_gamma: float = 0.1
-    prior_strength: float = 20.0
+    prior_strength: float = 30.0
     noise_floor: float = 0.02
     threshold: float = 4.0
     cusum_k: float = 1.0
