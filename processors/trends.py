@@ -39,7 +39,7 @@ from deinfluence.processors.trend_state import (
 )
 from deinfluence.schemas.trend import SCHEMA
 
-__all__ = ["DetectorState", "TrendDetector", "TrendParams", "observe"]
+__all__ = ["DetectorState", "TrendDetector", "TrendParams", "explain", "observe"]
 
 StateKey = tuple[str, str, str]
 
@@ -110,6 +110,21 @@ def _evaluate(state: DetectorState, params: TrendParams, record: Mapping[str, An
     sigma = math.sqrt(tau2 + mu * (1 - mu) / (posts + m) + params.noise_floor ** 2)
     return _Window(start_ms, end_ms, as_of_ms, final, posts, deinf, fraction, mu,
                    expected_posts, expected_deinf, smoothed, sigma, (smoothed - mu) / sigma)
+
+
+def explain(state: DetectorState | None, record: Mapping[str, Any],
+            params: TrendParams | None = None) -> dict[str, float]:
+    """The baseline a record is judged against, without changing ``state`` (for plots).
+
+    Returns ``baseline_rate``, ``sigma`` (rate units), ``score`` and ``expected_posts``.
+    """
+    params = params or TrendParams()
+    as_of_ms = parse_ms(record["as_of"])
+    state = state or DetectorState.new(params, as_of_ms)
+    w = _evaluate(state, params, record, parse_ms(record["window_start"]),
+                  parse_ms(record["window_end"]), as_of_ms, record.get("evaluation") == "final")
+    return {"baseline_rate": w.baseline_rate, "sigma": w.sigma, "score": w.score,
+            "expected_posts": w.expected_posts}
 
 
 def _signal(state: DetectorState, params: TrendParams, key_type: str,
