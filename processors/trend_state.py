@@ -10,7 +10,7 @@ and the open alert episode. Everything is a float, int, str or list of floats, s
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -106,20 +106,22 @@ class DetectorState:
     closed_ms: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-serialisable dict."""
-        return asdict(self)
+        """Plain JSON-serialisable dict (lists copied: the state stays private)."""
+        return {name: (list(v) if isinstance(v := getattr(self, name), list) else v) for name in _FIELDS}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DetectorState:
         """Inverse of :meth:`to_dict`; unknown keys are ignored (forward compatible)."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+        return cls(**{k: (list(v) if isinstance(v, list) else v) for k, v in data.items() if k in _FIELDS})
 
     @classmethod
     def new(cls, params: TrendParams, first_seen_ms: int) -> DetectorState:
         buckets = params.season_buckets
         return cls(first_seen_ms=first_seen_ms, season_rate=[0.0] * buckets,
                    season_volume=[0.0] * buckets)
+
+
+_FIELDS = tuple(f.name for f in fields(DetectorState))
 
 
 def bucket(params: TrendParams, mid_ms: int) -> int | None:

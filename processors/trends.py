@@ -39,7 +39,7 @@ from deinfluence.processors.trend_state import (
 )
 from deinfluence.schemas.trend import SCHEMA
 
-__all__ = ["DetectorState", "TrendDetector", "TrendParams", "explain", "observe"]
+__all__ = ["DetectorState", "TrendDetector", "TrendParams", "default_detector", "explain", "observe"]
 
 StateKey = tuple[str, str, str]
 
@@ -211,6 +211,7 @@ def _trend_record(record: Mapping[str, Any], state: DetectorState, w: _Window,
         "schema": SCHEMA,
         "key_type": record["key_type"],
         "key": record["key"],
+        **({"window": record["window"]} if "window" in record else {}),
         "window_size": record.get("window_size"),
         "window_start": record["window_start"],
         "window_end": record["window_end"],
@@ -257,7 +258,20 @@ class TrendDetector:
 
     def process(self, record: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Fold one record into its key's state; return the trend records it triggers."""
-        key = (str(record["key_type"]), str(record["key"]), str(record.get("window_size")))
+        window = record.get("window", record.get("window_size"))
+        key = (str(record["key_type"]), str(record["key"]), str(window))
         state, alerts = observe(self.states.get(key), record, self.params)
         self.states[key] = state
         return alerts
+
+    def observe_dict(self, state: dict[str, Any] | None,
+                     record: Mapping[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The fold on plain dicts, for a state store (Faust table, backfill dict)."""
+        restored = DetectorState.from_dict(state) if state is not None else None
+        new, alerts = observe(restored, record, self.params)
+        return new.to_dict(), alerts
+
+
+def default_detector(params: TrendParams | None = None) -> TrendDetector:
+    """The detector the worker and ``backfill`` run (see ``deinfluence.components``)."""
+    return TrendDetector(params)
