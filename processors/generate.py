@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from deinfluence.processors import templates as tpl
 
 DEFAULT_CATALOG = Path(__file__).parent / "data" / "brands.yaml"

@@ -37,6 +37,7 @@ class Scenario:
     components: list[Component]
     episodes: list[dict[str, Any]] = field(default_factory=list)
     decoys: list[dict[str, str]] = field(default_factory=list)
+    related: list[dict[str, str]] = field(default_factory=lambda: [{"key_type": "all", "key": "all"}])
 
     def truth(self, start: datetime, hours: float) -> dict[str, Any]:
         """JSON ground truth, with hour offsets turned into RFC 3339 timestamps."""
@@ -45,7 +46,7 @@ class Scenario:
         episodes = [{"key_type": e["key_type"], "key": e["key"], "onset": at(e["onset_h"]),
                      "end": at(e["end_h"]), "direction": e["direction"]} for e in self.episodes]
         return {"scenario": self.name, "start": at(0), "end": at(hours),
-                "episodes": episodes, "decoys": self.decoys}
+                "episodes": episodes, "decoys": self.decoys, "related": self.related}
 
 
 def _between(t0: float, t1: float, inside: float, outside: float) -> Callable[[float], float]:

@@ -6,7 +6,10 @@ alert episode matches a truth episode of the same key and direction when it star
 within ``[onset, end + window]``. Recall is the share of truth episodes with a match;
 precision the share of alert episodes that match one; the delay of a truth episode is
 from its onset to its first matching alert. Alert episodes that match nothing are false
-episodes, counted separately when their key is a declared decoy.
+episodes, counted separately when their key is a declared decoy. A truth file may list
+``related`` keys: aggregates that contain the injected keys (``all|all``, the overall
+rate) and so rightly move with them; their alerts inside a truth episode's range are
+neither required nor false.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ class TrendScore:
     delays_s: list[float] = field(default_factory=list)
     false_episodes: list[AlertEpisode] = field(default_factory=list)
     decoy_episodes: list[AlertEpisode] = field(default_factory=list)
+    related_episodes: list[AlertEpisode] = field(default_factory=list)
 
     @property
     def recall(self) -> float:
@@ -47,7 +51,8 @@ class TrendScore:
 
     @property
     def precision(self) -> float:
-        return self.matched_alerts / self.alert_episodes if self.alert_episodes else 1.0
+        """Share of alert episodes that are not false (related ones count as right)."""
+        return 1.0 - len(self.false_episodes) / self.alert_episodes if self.alert_episodes else 1.0
 
     @property
     def median_delay_s(self) -> float | None:
@@ -60,6 +65,7 @@ class TrendScore:
             "precision": round(self.precision, 4), "recall": round(self.recall, 4),
             "median_delay_min": None if delay is None else round(delay / 60, 1),
             "false_episodes": len(self.false_episodes), "decoy_episodes": len(self.decoy_episodes),
+            "related_episodes": len(self.related_episodes),
             "false": [f"{e.key_type}:{e.key} {e.direction} at {e.start_ms}" for e in self.false_episodes],
         }
 
@@ -80,6 +86,7 @@ def score(trends: Iterable[Mapping[str, Any]], truth: Mapping[str, Any], window_
     episodes = alert_episodes(trends)
     expected = list(truth.get("episodes", []))
     decoys = {(d["key_type"], d["key"]) for d in truth.get("decoys", [])}
+    related = {(d["key_type"], d["key"]) for d in truth.get("related", [])}
     matched: set[int] = set()
     result = TrendScore(len(expected), len(episodes), 0, 0)
     for t in expected:
@@ -93,7 +100,10 @@ def score(trends: Iterable[Mapping[str, Any]], truth: Mapping[str, Any], window_
             matched.update(hits)
     result.matched_alerts = len(matched)
     for i, e in enumerate(episodes):
-        if i not in matched:
+        if i not in matched and (e.key_type, e.key) in related and any(
+                parse_ms(t["onset"]) <= e.start_ms <= parse_ms(t["end"]) + window_ms for t in expected):
+            result.related_episodes.append(e)
+        elif i not in matched:
             result.false_episodes.append(e)
             if (e.key_type, e.key) in decoys:
                 result.decoy_episodes.append(e)

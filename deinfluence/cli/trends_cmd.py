@@ -18,10 +18,16 @@ from typing import Any
 import orjson
 
 from deinfluence.errors import ConfigError, DeinfluenceError
-from deinfluence.processors.classify import RuleClassifier
+from deinfluence.processors.classify import Classifier, RuleClassifier
 from deinfluence.processors.trend_eval import score
 from deinfluence.processors.trend_state import HOUR_MS, parse_ms
-from deinfluence.processors.trends import DetectorState, TrendParams, explain, observe
+from deinfluence.processors.trends import (
+    DetectorState,
+    TrendDetector,
+    TrendParams,
+    explain,
+    observe,
+)
 
 DEFAULT_WINDOW = "1h/15m"
 
@@ -55,21 +61,16 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def backfill(posts: Iterable[dict[str, Any]], window: str, brands: Path | None,
-             params: TrendParams | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(final aggregates, trend records) of a backfill over raw posts."""
-    classifier = RuleClassifier(brands)
-    try:
-        from deinfluence.processors import pipeline  # type: ignore[attr-defined]
-    except ImportError:
-        pipeline = None
-    if pipeline is not None:
-        config = pipeline.PipelineConfig(windows=pipeline.parse_windows(window),
-                                         trend_params=params or TrendParams())
-        result = pipeline.run_backfill(posts, config, classifier)
-        return [a for a in result.aggregates if a.get("final")], result.trends
-    from deinfluence.processors.trend_standin import parse_windows, run_standin
-    standin = run_standin(classifier.classify_batch(list(posts)), parse_windows(window), params)
-    return standin.aggregates, standin.trends
+             params: TrendParams | None = None,
+             classifier: Classifier | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(aggregates, trend records) of the pipeline's backfill over raw posts."""
+    from deinfluence.processors.pipeline import Backfill, PipelineConfig
+
+    engine = Backfill(PipelineConfig.parse(window), classifier or RuleClassifier(brands),
+                      TrendDetector(params))
+    engine.feed(orjson.dumps(p) for p in posts)
+    result = engine.finish()
+    return result.aggregates, result.trends
 
 
 def window_ms(spec: str) -> int:
@@ -96,7 +97,8 @@ def run_eval(args: argparse.Namespace) -> int:
     print(f"precision       {summary['precision']:.3f}")
     print(f"recall          {summary['recall']:.3f}")
     print(f"median delay    {'n/a' if delay is None else f'{delay:.1f} min'}")
-    print(f"false episodes  {summary['false_episodes']} (on decoys: {summary['decoy_episodes']})")
+    print(f"false episodes  {summary['false_episodes']} (on decoys: {summary['decoy_episodes']}); "
+          f"related-key episodes {summary['related_episodes']}")
     for e in result.false_episodes:
         print(f"  false: {e.key_type}:{e.key} {e.direction} from {_iso(e.start_ms)} ({e.alerts} alerts)")
     return 0

@@ -7,11 +7,11 @@ from collections import Counter
 from datetime import datetime
 
 import pytest
+
+from deinfluence.cli.generate_cmd import build_generator
 from deinfluence.processors.classify import RuleClassifier
 from deinfluence.processors.scenarios import SCENARIOS
 from deinfluence.schemas.post import Limits, parse_timestamp_ms, validate_post
-
-from deinfluence.cli.generate_cmd import build_generator
 
 NOW_MS = 1_900_000_000_000
 

@@ -44,3 +44,12 @@ def test_alert_up_to_one_window_after_end_matches() -> None:
 def test_reminders_group_into_one_episode() -> None:
     trends = [alert("stanley", f"2026-11-03T0{h}:00:00Z", start="2026-11-03T02:00:00Z") for h in (2, 8)]
     assert len(alert_episodes(trends)) == 1
+
+
+def test_related_key_inside_an_episode_is_neither_false_nor_required() -> None:
+    truth = dict(TRUTH, related=[{"key_type": "all", "key": "all"}])
+    inside = dict(alert("all", "2026-11-03T03:00:00Z"), key_type="all")
+    outside = dict(alert("all", "2026-11-02T03:00:00Z"), key_type="all")
+    result = score([alert("stanley", "2026-11-03T02:15:00Z"), inside, outside], truth, HOUR)
+    assert result.recall == 1.0
+    assert len(result.related_episodes) == 1 and len(result.false_episodes) == 1

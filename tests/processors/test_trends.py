@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+
 from deinfluence.processors.trend_state import format_ms, parse_ms
 from deinfluence.processors.trends import DetectorState, TrendDetector, TrendParams, observe
 from deinfluence.schemas.trend import validate

@@ -10,11 +10,11 @@ from __future__ import annotations
 import argparse
 
 import pytest
-from deinfluence.processors.scenarios import SCENARIOS
-from deinfluence.processors.trend_eval import score
 
 from deinfluence.cli.generate_cmd import build_generator
 from deinfluence.cli.trends_cmd import backfill, window_ms
+from deinfluence.processors.scenarios import SCENARIOS
+from deinfluence.processors.trend_eval import score
 
 WINDOW = "1h/15m"
 

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from deinfluence.schemas import trend
 
 from deinfluence.errors import ValidationError
+from deinfluence.schemas import trend
 
 SCHEMA_FILE = Path(trend.__file__).parent / "json" / "trend.v1.schema.json"
 RECORD = {
