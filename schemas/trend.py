@@ -1,7 +1,9 @@
 """``deinfluence.trend.v1``: one detected de-influencing trend on ``deinfluence.trends``.
 
 Produced by :mod:`deinfluence.processors.trends`; the JSON Schema for downstream teams is
-``schemas/json/trend.v1.schema.json``. Key on the topic: ``key_type|key|window_size``.
+``schemas/json/trend.v1.schema.json``. Key on the topic:
+``key_type|key|window_size|window_start|direction`` (a re-published alert lands on the
+same key).
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ DIRECTIONS = ("up", "down")
 
 
 def message_key(record: Mapping[str, Any]) -> bytes:
-    """Kafka key of a trend record: all alerts of one key and window size share a partition."""
-    return f"{record['key_type']}|{record['key']}|{record['window_size']}".encode()
+    """Kafka key of a trend record (the same as ``streams.agents.trend_key``)."""
+    return "|".join(str(record.get(f)) for f in (
+        "key_type", "key", "window_size", "window_start", "direction")).encode()
 
 
 def to_json(record: Mapping[str, Any]) -> bytes:

@@ -22,7 +22,7 @@ RECORD = {
 
 def test_round_trip() -> None:
     assert trend.from_json(trend.to_json(RECORD)) == RECORD
-    assert trend.message_key(RECORD) == b"brand|stanley|1h"
+    assert trend.message_key(RECORD) == b"brand|stanley|1h|2026-11-03T02:00:00Z|up"
 
 
 def test_json_schema_file_matches_the_model() -> None:
@@ -40,3 +40,16 @@ def test_json_schema_file_matches_the_model() -> None:
 def test_invalid_records_are_rejected(broken: dict) -> None:
     with pytest.raises(ValidationError):
         trend.validate(broken)
+
+
+def test_detector_output_validates_against_the_published_schema() -> None:
+    from jsonschema import Draft202012Validator
+
+    from tests.processors.test_trends import DAY, pane_counts, run
+
+    validator = Draft202012Validator(json.loads(SCHEMA_FILE.read_text()))
+    alerts = run(pane_counts(lambda i: (25.0, 0.5 if i >= 2 * DAY else 0.1), 2 * DAY + 8))
+    assert alerts
+    for record in [RECORD, *alerts]:
+        errors = list(validator.iter_errors(record))
+        assert errors == [], errors
