@@ -198,3 +198,19 @@ def demo_components(catalog_ids: list[str], posts_per_hour: float, seed: int,
     comps.append(Component("commentary", lambda t: talk * cycle(t), constant_mix(0.0, 1.0), lang_tags=True))
     comps.append(Component("antihaul", lambda t: talk * cycle(t), constant_mix(1.0, 0.0), lang_tags=True))
     return comps
+
+
+def demo_events(hours: float, posts_per_hour: float, brand: str = "stanley") -> list[Component]:
+    """Something for the demo's trend view: a de-influencing surge on one brand in the
+    last quarter of the span, and a new hashtag (#returnedit) taking off near the end.
+    Only spans of 8 hours or more get them (the detector needs a baseline first)."""
+    if hours < 8:
+        return []
+    surge, rise = 0.75 * hours, 0.85 * hours
+    extra = max(0.15 * posts_per_hour, 30.0)
+    return [
+        Component(brand, _between(surge, surge + 3, extra, 0.0), constant_mix(0.7, 0.1), redirect=0.3),
+        Component("antihaul", lambda t: min(6.0 * 2 ** ((t - rise) / 0.5), 60.0) if t >= rise else 0.15,
+                  lambda t: (0.85, 0.0, 0.15) if t >= rise else (0.3, 0.0, 0.7),
+                  tags=("returnedit",), intent_tags=False),
+    ]

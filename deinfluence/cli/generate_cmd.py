@@ -29,6 +29,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--scenario", choices=scenarios.SCENARIOS, help="inject a trend scenario")
     p.add_argument("--truth", type=Path, help="write the scenario's ground truth (JSON) here")
     p.add_argument("--labels", action="store_true", help="add the true `label` to every post")
+    p.add_argument("--no-events", dest="quiet_demo", action="store_true",
+                   help="without --scenario: no demo surge or emerging hashtag, just the everyday stream")
     p.add_argument("--brands", type=Path, help="brand catalog YAML (default: the packaged one)")
     p.add_argument("--out", type=Path, help="output file (default: stdout)")
     p.set_defaults(func=run)
@@ -68,6 +70,8 @@ def build_generator(args: argparse.Namespace) -> tuple[Generator, dict[str, Any]
         cycle = daily(0.35)
         comps = scenarios.demo_components(sorted(catalog.names), rate * 3600, args.seed,
                                           lambda t: cycle((start_hour + t) % 24))
+        if not args.quiet_demo:
+            comps += scenarios.demo_events(hours, rate * 3600)
     generator = Generator(comps, catalog, start, hours, seed=args.seed, labels=args.labels,
                           prefix=args.scenario or "demo", max_posts=args.posts)
     return generator, truth
