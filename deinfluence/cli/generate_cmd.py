@@ -70,7 +70,7 @@ def build_generator(args: argparse.Namespace) -> tuple[Generator, dict[str, Any]
         cycle = daily(0.35)
         comps = scenarios.demo_components(sorted(catalog.names), rate * 3600, args.seed,
                                           lambda t: cycle((start_hour + t) % 24))
-        if not args.quiet_demo:
+        if not getattr(args, "quiet_demo", False):
             comps += scenarios.demo_events(hours, rate * 3600)
     generator = Generator(comps, catalog, start, hours, seed=args.seed, labels=args.labels,
                           prefix=args.scenario or "demo", max_posts=args.posts)
