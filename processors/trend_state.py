@@ -112,7 +112,9 @@ class DetectorState:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DetectorState:
         """Inverse of :meth:`to_dict`; unknown keys are ignored (forward compatible)."""
-        return cls(**{k: (list(v) if isinstance(v, list) else v) for k, v in data.items() if k in _FIELDS})
+        known: dict[str, Any] = {k: (list(v) if isinstance(v, list) else v)
+                                 for k, v in data.items() if k in _FIELDS}
+        return cls(**known)
 
     @classmethod
     def new(cls, params: TrendParams, first_seen_ms: int) -> DetectorState:
