@@ -35,8 +35,9 @@ def create_topics(
     new = [
         NewTopic(s.name, s.partitions, s.replication_factor, config=dict(s.config)) for s in specs
     ]
+    client = _admin(conf)  # keep a reference until the futures resolve: GC destroys the handle
     try:
-        futures = _admin(conf).create_topics(
+        futures = client.create_topics(
             new, request_timeout=timeout, operation_timeout=timeout
         )
     except KafkaException as exc:
@@ -59,8 +60,9 @@ def create_topics(
 def topic_configs(conf: Mapping[str, Any], topic: str, *, timeout: float = 30.0) -> dict[str, str]:
     """The effective configs of ``topic`` (name -> value)."""
     resource = ConfigResource(ConfigResource.Type.TOPIC, topic)
+    client = _admin(conf)
     try:
-        future = _admin(conf).describe_configs([resource], request_timeout=timeout)[resource]
+        future = client.describe_configs([resource], request_timeout=timeout)[resource]
         entries = future.result(timeout=timeout)
     except Exception as exc:
         raise KafkaError(f"cannot describe topic {topic!r}: {exc}") from exc

@@ -80,7 +80,7 @@ def confluent_config(settings: Settings, **extra: Any) -> ClientConfig:
 
     Args:
         settings: the run's settings.
-        **extra: more librdkafka properties; use ``_`` for ``.`` (``linger_ms=20``).
+        **extra: more properties, taken as they are (``**{"linger.ms": 20}``, ``error_cb=f``).
     """
     conf = ClientConfig({"bootstrap.servers": settings.bootstrap})
     conf["security.protocol"] = settings.security_protocol.lower()
@@ -95,7 +95,7 @@ def confluent_config(settings: Settings, **extra: Any) -> ClientConfig:
             "ssl.key.location": settings.ssl_key_file,
         }
         conf.update({k: str(v) for k, v in files.items() if v is not None})
-    conf.update({k.replace("_", "."): v for k, v in extra.items()})
+    conf.update(extra)
     return conf
 
 

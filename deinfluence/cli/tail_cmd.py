@@ -46,10 +46,12 @@ def _tail(args: argparse.Namespace) -> int:
         confluent_config(settings), args.topic,
         from_beginning=args.from_beginning, idle_timeout=args.timeout,
     )  # fmt: skip
-    for count, record in enumerate(records):
-        if args.max is not None and count >= args.max:
-            break
+    if args.max is not None and args.max <= 0:
+        return 0
+    for count, record in enumerate(records, start=1):
         out.write(as_json_line(record.value) + b"\n")
         out.flush()
+        if args.max is not None and count >= args.max:
+            break
     records.close()
     return 0
