@@ -213,13 +213,14 @@ def _add_scram_users(broker: LocalKafka, users: Mapping[str, str] | None) -> Non
         AdminClient,
         ScramCredentialInfo,
         ScramMechanism,
+        UserScramCredentialAlteration,
         UserScramCredentialUpsertion,
     )
 
     admin = AdminClient({"bootstrap.servers": broker.bootstrap, "log_level": 0})
     # one request per mechanism: Kafka refuses to alter a user twice in one request
     for mechanism in (ScramMechanism.SCRAM_SHA_256, ScramMechanism.SCRAM_SHA_512):
-        upserts = [
+        upserts: list[UserScramCredentialAlteration] = [
             UserScramCredentialUpsertion(name, ScramCredentialInfo(mechanism, 8192), pw.encode())
             for name, pw in users.items()
         ]

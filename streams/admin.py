@@ -37,9 +37,7 @@ def create_topics(
     ]
     client = _admin(conf)  # keep a reference until the futures resolve: GC destroys the handle
     try:
-        futures = client.create_topics(
-            new, request_timeout=timeout, operation_timeout=timeout
-        )
+        futures = client.create_topics(new, request_timeout=timeout, operation_timeout=timeout)
     except KafkaException as exc:
         raise KafkaError(f"cannot create topics on {conf.get('bootstrap.servers')}: {exc}") from exc
     result = {}

@@ -158,7 +158,7 @@ def read_topic(conf: Config, topic: str, timeout: float = 30.0) -> list[Message]
     """
     consumer = _consumer(conf)
     try:
-        ends = {}
+        ends: dict[int, int] = {}
         for tp in _partitions(consumer, topic, timeout):
             low, high = consumer.get_watermark_offsets(tp, timeout=timeout)
             if high > low:
@@ -171,13 +171,11 @@ def read_topic(conf: Config, topic: str, timeout: float = 30.0) -> list[Message]
                 raise KafkaError(
                     f"timed out reading {topic!r}: partitions {sorted(ends)} unfinished"
                 )
-            msg = consumer.poll(0.5)
+            msg: Any = consumer.poll(0.5)
             if msg is None:
                 continue
-            if msg.error() is None:
+            if not _is_end_event(msg, topic):
                 out.append(Message(msg.key(), msg.value(), msg.partition(), msg.offset()))
-            elif msg.error().code() != LibKafkaError._PARTITION_EOF:
-                raise KafkaError(f"error reading {topic!r}: {msg.error()}")
             if msg.partition() in ends and _position(consumer, topic, msg) >= ends[msg.partition()]:
                 del ends[msg.partition()]
         return out
@@ -197,15 +195,23 @@ def follow_topic(
         )
         last = time.monotonic()
         while idle_timeout is None or time.monotonic() - last < idle_timeout:
-            msg = consumer.poll(0.2)
-            if msg is None or msg.error() is not None:
-                if msg is not None and msg.error().code() != LibKafkaError._PARTITION_EOF:
-                    raise KafkaError(f"error reading {topic!r}: {msg.error()}")
+            msg: Any = consumer.poll(0.2)
+            if msg is None or _is_end_event(msg, topic):
                 continue
             last = time.monotonic()
             yield Message(msg.key(), msg.value(), msg.partition(), msg.offset())
     finally:
         consumer.close()
+
+
+def _is_end_event(msg: Any, topic: str) -> bool:
+    """True for an end-of-partition event; raises on any other consumer error."""
+    err = msg.error()
+    if err is None:
+        return False
+    if err.code() == LibKafkaError._PARTITION_EOF:
+        return True
+    raise KafkaError(f"error reading {topic!r} partition {msg.partition()}: {err}")
 
 
 def _consumer(conf: Config) -> Consumer:
