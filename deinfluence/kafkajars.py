@@ -1,9 +1,10 @@
 """The Apache Kafka jars of the local broker, resolved from Maven Central, and a Java to run them.
 
 The one version pin is ``kafka.version`` in ``deploy/local/pom.xml``; the jars land in
-``.local/kafka-lib/<version>/`` under the project root, shared by every data dir, so only
-the first ``kafka up`` on a machine downloads anything (about 45 MB with an empty
-``~/.m2``).
+``.local/kafka-lib/<version>/`` under the project root (or under ``$DEINFLUENCE_KAFKA_LIB``),
+shared by every data dir, so only the first ``kafka up`` on a machine downloads anything
+(about 45 MB with an empty ``~/.m2``; ``MAVEN_OPTS=-Dmaven.repo.local=DIR`` picks another
+Maven repository).
 """
 
 from __future__ import annotations
@@ -55,12 +56,13 @@ def resolve_jars(
 
     Args:
         version: Kafka version; default the pom's pin.
-        lib_root: cache root; default ``<project>/.local/kafka-lib``.
+        lib_root: cache root; default ``$DEINFLUENCE_KAFKA_LIB`` or ``<project>/.local/kafka-lib``.
         maven_repo: a Maven local repository other than ``~/.m2`` (used to time a cold start).
         progress: called with human-readable progress lines.
     """
     version = version or pinned_version()
-    lib_dir = (lib_root or DEFAULT_LIB_ROOT) / version
+    env_root = os.environ.get("DEINFLUENCE_KAFKA_LIB")
+    lib_dir = (lib_root or (Path(env_root) if env_root else DEFAULT_LIB_ROOT)) / version
     if (lib_dir / _COMPLETE).exists():
         return lib_dir
     mvn = shutil.which("mvn")
