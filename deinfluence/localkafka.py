@@ -25,6 +25,7 @@ import base64
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -148,8 +149,7 @@ def _launch(
     (data_dir / "logs").mkdir(parents=True, exist_ok=True)
     props = brokerconfig.write_configs(data_dir, HOST, port, sasl_ssl_port, tls)
     classpath = f"{lib}/*"
-    if not (data_dir / "data" / "meta.properties").exists():
-        _format_storage(java, classpath, props, data_dir)
+    _prepare_storage(java, classpath, props, data_dir, lib)
     cmd = [java, *brokerconfig.jvm_options(data_dir, heap), f"{_MARKER}{data_dir}",
            "-cp", classpath, "kafka.Kafka", str(props)]  # fmt: skip
     progress(f"starting Apache Kafka {version} on {HOST}:{port} (data dir {data_dir})")
@@ -164,6 +164,30 @@ def _launch(
     state = {"pid": proc.pid, "port": port, "version": version, "sasl_ssl_port": sasl_ssl_port}
     (data_dir / STATE_FILE).write_text(json.dumps(state) + "\n")
     return broker
+
+
+def _prepare_storage(java: str, classpath: str, props: Path, data_dir: Path, lib: Path) -> None:
+    """Format ``data_dir/data`` unless it is formatted already.
+
+    The first format of a Kafka version runs ``StorageTool`` and keeps a copy of the
+    result beside the jars; later data dirs start from that copy, which saves a JVM start
+    (seconds on a small machine). Every broker formatted from it shares the cluster id,
+    which is harmless for single-node development brokers that never meet.
+    """
+    data = data_dir / "data"
+    if (data / "meta.properties").exists():
+        return
+    template = lib.with_name(f"{lib.name}.storage")
+    if (template / "meta.properties").exists():
+        shutil.copytree(template, data, dirs_exist_ok=True)
+        return
+    _format_storage(java, classpath, props, data_dir)
+    staging = template.with_name(f"{template.name}.partial-{os.getpid()}")
+    shutil.copytree(data, staging)
+    try:
+        staging.rename(template)
+    except OSError:  # another process made it first
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _format_storage(java: str, classpath: str, props: Path, data_dir: Path) -> None:
