@@ -27,7 +27,9 @@ class Settings(BaseSettings):
     windows: str = Field("5m,1h/15m", description="Comma-separated window specs: SIZE or SIZE/STEP")
     grace: str = Field("10m", description="Watermark = max event time seen on a partition minus this")
     retention: str = Field(
-        "1d", description="How long window state is kept after final; later events are dead-lettered"
+        "30d",
+        description="Allowed lateness: window state is kept this long after final, and late posts "
+        "within it correct the window; later ones are dead-lettered",
     )
     dedup_horizon: str = Field("7d", description="A post_id seen again within this is not counted twice")
     update_interval: float = Field(5.0, description="Seconds between non-final updates of one window")

@@ -1,1 +1,1 @@
-"""Faust app, topics, agents and Kafka I/O: wiring only (pure logic lives in processors)."""
+"""Kafka and Faust wiring: the app, its topics and tables, agents and HTTP endpoints."""

@@ -1,4 +1,4 @@
-"""The project's topic names and how ``deinfluence topics create`` makes them.
+"""Topic names (CONTRACT.md section 3), the project's internal topics, and how they are made.
 
 Every module names topics through these constants, never through string literals.
 """
@@ -18,10 +18,15 @@ AGGREGATES = "deinfluence.aggregates"
 """Windowed roll-ups (``deinfluence.aggregate.v1``), compacted: the latest per window wins."""
 TRENDS = "deinfluence.trends"
 """Detected trends (``deinfluence.trend.v1``)."""
+ROUTED = "deinfluence.routed"
+"""Internal: classify -> combine, posts routed by post_id."""
 PARTIALS = "deinfluence.partials"
-"""Internal: cumulative per-source-partition pane counts between ingest and roll-up."""
+"""Internal: combine -> roll-up, routed by key_type|key."""
 
 PUBLIC = (RAW, CLASSIFIED, DEADLETTER, AGGREGATES, TRENDS)
+INTERNAL = (ROUTED, PARTIALS)
+ALL = (*PUBLIC, *INTERNAL)
+COMPACTED = frozenset({AGGREGATES})
 
 
 @dataclass(frozen=True)
@@ -35,14 +40,13 @@ class TopicSpec:
 
 
 def project_topics(partitions: int, replication_factor: int) -> list[TopicSpec]:
-    """The topics the pipeline needs, all with ``partitions`` partitions.
+    """Every topic the pipeline needs (:data:`ALL`), all with ``partitions`` partitions.
 
-    ``deinfluence.partials`` has as many partitions as ``posts.raw``: the roll-up keeps one
-    cumulative value per source partition, so both sides must agree on that count.
+    The internal topics have as many partitions as ``posts.raw``: tables are
+    co-partitioned with their source topics, and the worker refuses to start otherwise.
     """
     compacted = {"cleanup.policy": "compact"}
-    names = (RAW, CLASSIFIED, DEADLETTER, AGGREGATES, TRENDS, PARTIALS)
     return [
-        TopicSpec(name, partitions, replication_factor, compacted if name == AGGREGATES else {})
-        for name in names
+        TopicSpec(name, partitions, replication_factor, compacted if name in COMPACTED else {})
+        for name in ALL
     ]

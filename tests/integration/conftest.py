@@ -1,7 +1,7 @@
 """The real local Kafka broker for integration tests, started once per session.
 
 Ports: ``DEINFLUENCE_TEST_KAFKA_PORT`` (default 19092) is the session broker; the suite
-also uses a few ports above it for brokers of its own (``kafka_support.extra_port``), so keep
+also uses a few ports above it for brokers of its own (``tests.integration.kafka_support.extra_port``), so keep
 ``BASE .. BASE+29`` free. Data lives under ``.local/test-kafka*`` and is wiped at start.
 """
 
@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kafka_support import base_port, fresh_data_dir
 
 from deinfluence import localkafka
 from deinfluence.localkafka import LocalKafka
 from deinfluence.settings import Settings, load_settings
 from deinfluence.streams import admin
 from deinfluence.streams.topics import TopicSpec
+from tests.integration.kafka_support import base_port, fresh_data_dir
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,4 +1,4 @@
-"""Helpers for integration tests that run brokers of their own (import as ``kafka_support``)."""
+"""Helpers for integration tests that run brokers of their own."""
 
 from __future__ import annotations
 

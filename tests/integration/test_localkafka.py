@@ -11,7 +11,6 @@ from pathlib import Path
 
 import orjson
 import pytest
-from kafka_support import extra_port, fresh_data_dir
 
 from deinfluence import localkafka
 from deinfluence.errors import KafkaError, LocalKafkaError
@@ -19,6 +18,7 @@ from deinfluence.localkafka import LocalKafka
 from deinfluence.streams import admin, topics
 from deinfluence.streams.kafka import produce_lines, read_topic
 from deinfluence.streams.topics import TopicSpec
+from tests.integration.kafka_support import extra_port, fresh_data_dir
 
 pytestmark = pytest.mark.integration
 
@@ -85,15 +85,13 @@ def test_topics_create_is_idempotent_and_compacts_aggregates(kafka: LocalKafka) 
     second = cli("topics", "create", "--bootstrap", kafka.bootstrap, "--partitions", "4")
     assert second.returncode == 0, second.stderr
 
-    names = [topics.RAW, topics.CLASSIFIED, topics.DEADLETTER, topics.AGGREGATES,
-             topics.TRENDS, topics.PARTIALS]  # fmt: skip
-    assert sorted(line.split()[1] for line in second.stdout.splitlines()) == sorted(names)
+    assert sorted(line.split()[1] for line in second.stdout.splitlines()) == sorted(topics.ALL)
     assert all(line.startswith("exists") for line in second.stdout.splitlines())
     conf = {"bootstrap.servers": kafka.bootstrap}
     partitions = admin.topic_partitions(conf)
     created_now = [line.split()[1] for line in first.stdout.splitlines() if "created" in line]
     assert all(partitions[name] == 4 for name in created_now)
-    assert partitions[topics.PARTIALS] == partitions[topics.RAW]
+    assert all(partitions[name] == partitions[topics.RAW] for name in topics.INTERNAL)
     assert admin.topic_configs(conf, topics.AGGREGATES)["cleanup.policy"] == "compact"
     assert admin.topic_configs(conf, topics.RAW)["cleanup.policy"] == "delete"
 

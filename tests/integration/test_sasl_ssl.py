@@ -19,7 +19,6 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from confluent_kafka import KafkaError as LibKafkaError
 from confluent_kafka import Producer
 from faust.transport.drivers.aiokafka import credentials_to_aiokafka_auth
-from kafka_support import extra_port, fresh_data_dir
 
 from deinfluence import localkafka
 from deinfluence.errors import KafkaError
@@ -35,6 +34,7 @@ from deinfluence.streams.kafka import (
     read_topic,
 )
 from deinfluence.streams.topics import TopicSpec
+from tests.integration.kafka_support import extra_port, fresh_data_dir
 
 pytestmark = pytest.mark.integration
 USER = "deinfluence-test"

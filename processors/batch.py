@@ -1,0 +1,63 @@
+"""One micro-batch of raw messages from one source partition: decode, validate, classify.
+
+Shared by the worker's classify agent and by ``backfill`` so both treat every message alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from deinfluence.processors.classify import Classifier
+from deinfluence.processors.eventtime import Item, last_position, position, split_position
+from deinfluence.schemas.deadletter import deadletter_record
+from deinfluence.schemas.post import Limits, decode_message
+
+
+@dataclass(slots=True)
+class PreparedBatch:
+    items: list[Item]
+    deadletters: list[dict[str, Any]]
+    through: int
+    messages: int
+
+
+def prepare_batch(
+    messages: Sequence[tuple[int, bytes | None]], limits: Limits, classifier: Classifier,
+    topic: str, partition: int, now_ms: int,
+) -> PreparedBatch:
+    """Decode ``(offset, value)`` messages (ascending offsets) and classify the valid posts."""
+    posts: list[dict[str, Any]] = []
+    where: list[tuple[int, int]] = []
+    dead: list[dict[str, Any]] = []
+    for offset, value in messages:
+        dec = decode_message(value, limits, now_ms)
+        for err in dec.errors:
+            dead.append(deadletter_record(
+                err.reason, err.detail, value, topic, partition, offset, err.index, now_ms))
+        for post, ts, index in zip(dec.posts, dec.event_ms, dec.indexes, strict=True):
+            posts.append(post)
+            where.append((position(offset, index), ts))
+    classified = classifier.classify_batch(posts) if posts else []
+    items = [Item(pos, post, ts) for (pos, ts), post in zip(where, classified, strict=True)]
+    through = last_position(messages[-1][0]) if messages else -1
+    return PreparedBatch(items, dead, through, len(messages))
+
+
+def late_deadletter(item: Item, topic: str, partition: int, now_ms: int) -> dict[str, Any]:
+    """Dead-letter record of a post too late for its window's retained state."""
+    import orjson  # local: only on the rare late path
+
+    offset, index = split_position(item.offset)
+    raw = {k: v for k, v in item.post.items() if k in _RAW_FIELDS}
+    record = deadletter_record(
+        "late", "event older than its window's retention (watermark passed long ago)",
+        orjson.dumps(raw), topic, partition, offset, index, now_ms)
+    record["post_id"] = item.post.get("post_id")
+    return record
+
+
+_RAW_FIELDS = frozenset({
+    "post_id", "platform", "created_at", "text", "lang", "author", "hashtags", "metrics", "url",
+})

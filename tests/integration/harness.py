@@ -1,0 +1,253 @@
+"""Real processes on the real broker: workers, producers and topic readers for the tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import orjson
+from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
+
+from deinfluence.streams import topics
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def reset_topics(bootstrap: str, partitions: int = 8) -> None:
+    """Delete every non-internal topic and create the pipeline's topics afresh."""
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    existing = [t for t in admin.list_topics(timeout=10).topics if not t.startswith("__")]
+    if existing:
+        for fut in admin.delete_topics(existing, operation_timeout=30).values():
+            fut.result()
+        _wait(lambda: not set(existing) & set(admin.list_topics(timeout=10).topics), 30, "topic deletion")
+    config = {topics.AGGREGATES: {"cleanup.policy": "compact"}}
+    new = [NewTopic(t, partitions, 1, config=config.get(t, {})) for t in topics.ALL]
+    for fut in admin.create_topics(new, operation_timeout=30).values():
+        fut.result()
+    _wait(lambda: set(topics.ALL) <= set(admin.list_topics(timeout=10).topics), 30, "topic creation")
+
+
+class Worker:
+    """One ``deinfluence worker`` process."""
+
+    def __init__(self, bootstrap: str, data_dir: Path, app_id: str, **env: str) -> None:
+        self.port = free_port()
+        self.log_path = data_dir.with_suffix(".log")
+        self.env = {
+            **os.environ,
+            "DEINFLUENCE_BOOTSTRAP": bootstrap,
+            "DEINFLUENCE_DATA_DIR": str(data_dir),
+            "DEINFLUENCE_WEB_PORT": str(self.port),
+            "DEINFLUENCE_APP_ID": app_id,
+            "DEINFLUENCE_IDLE_TIMEOUT": "3",
+            "DEINFLUENCE_UPDATE_INTERVAL": "1",
+            **env,
+        }
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, wait_ready: bool = True) -> Worker:
+        log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "deinfluence", "worker"], env=self.env, stdout=log,
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=REPO, start_new_session=True,
+        )
+        if wait_ready:
+            _wait(self.ready, 90, f"worker ready (log: {self.log_path})", alive=self.alive)
+        return self
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def http(self, path: str) -> tuple[int, bytes]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=2) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+        except OSError:
+            return 0, b""
+
+    def ready(self) -> bool:
+        status, body = self.http("/health/ready")
+        return status == 200 and json.loads(body).get("ready") is True
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no commit, no flush."""
+        if self.alive():
+            assert self.proc is not None
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(30)
+
+    def stop(self) -> None:
+        if self.alive():
+            assert self.proc is not None
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(30)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-5000:]
+
+
+def unique_app_id(prefix: str = "it") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def produce(bootstrap: str, values: Iterable[bytes], key_by_post_id: bool = True,
+            topic: str = topics.RAW) -> int:
+    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 5, "enable.idempotence": True})
+    n = 0
+    for value in values:
+        key = None
+        if key_by_post_id:
+            try:
+                doc = orjson.loads(value)
+                key = doc["post_id"].encode() if isinstance(doc, dict) and isinstance(doc.get("post_id"), str) else None
+            except orjson.JSONDecodeError:
+                key = None
+        producer.produce(topic, value, key)
+        n += 1
+        if n % 10_000 == 0:
+            producer.flush()
+    assert producer.flush(30) == 0, "producer could not deliver everything"
+    return n
+
+
+def read_topic(bootstrap: str, topic: str, timeout: float = 30.0) -> list[tuple[bytes | None, bytes | None]]:
+    """Every record of ``topic`` from the beginning to its current end."""
+    consumer = Consumer({
+        "bootstrap.servers": bootstrap, "group.id": unique_app_id("reader"),
+        "enable.auto.commit": False, "auto.offset.reset": "earliest",
+    })
+    try:
+        meta = consumer.list_topics(topic, timeout=10).topics[topic]
+        ends = {}
+        for p in meta.partitions:
+            _, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+            ends[p] = high
+        consumer.assign([TopicPartition(topic, p, 0) for p in ends])
+        pending = {p for p, high in ends.items() if high > 0}
+        out: list[tuple[bytes | None, bytes | None]] = []
+        deadline = time.monotonic() + timeout
+        while pending and time.monotonic() < deadline:
+            msg = consumer.poll(0.5)
+            if msg is None or msg.error():
+                continue
+            out.append((msg.key(), msg.value()))
+            if msg.offset() + 1 >= ends[msg.partition()]:
+                pending.discard(msg.partition())
+        assert not pending, f"could not read {topic} to its end"
+        return out
+    finally:
+        consumer.close()
+
+
+def latest_aggregates(bootstrap: str) -> dict[str, dict[str, Any]]:
+    latest: dict[str, dict[str, Any]] = {}
+    for key, value in read_topic(bootstrap, topics.AGGREGATES):
+        assert key is not None and value is not None
+        latest[key.decode()] = orjson.loads(value)
+    return latest
+
+
+def backfill(path: Path, out: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, dict[str, Any]]:
+    subprocess.run(
+        [sys.executable, "-m", "deinfluence", "backfill", str(path), "--out", str(out), "--quiet", *args],
+        check=True, env={**os.environ, **(env or {})}, cwd=REPO, stdin=subprocess.DEVNULL,
+    )
+    records = {}
+    for line in (out / "aggregates.jsonl").read_bytes().splitlines():
+        r = orjson.loads(line)
+        records[f"{r['key_type']}|{r['key']}|{r['window']}|{r['window_start']}"] = r
+    return records
+
+
+def wait_for_equal(bootstrap: str, expected: dict[str, dict[str, Any]], timeout: float = 120.0,
+                   alive: Callable[[], bool] | None = None) -> dict[str, dict[str, Any]]:
+    """Poll the aggregates topic until its latest records equal ``expected`` (or time out)."""
+    deadline = time.monotonic() + timeout
+    latest: dict[str, dict[str, Any]] = {}
+    while time.monotonic() < deadline:
+        latest = latest_aggregates(bootstrap)
+        if latest == expected:
+            return latest
+        if alive is not None and not alive():
+            break
+        time.sleep(2)
+    return latest
+
+
+def describe_difference(actual: dict[str, Any], expected: dict[str, Any]) -> str:
+    missing = [k for k in expected if k not in actual]
+    extra = [k for k in actual if k not in expected]
+    wrong = [k for k in expected if k in actual and actual[k] != expected[k]]
+    lines = [f"{len(missing)} missing, {len(extra)} extra, {len(wrong)} different"]
+    for k in wrong[:3]:
+        diff = {f: (actual[k][f], expected[k][f]) for f in expected[k] if actual[k].get(f) != expected[k][f]}
+        lines.append(f"  {k}: (stream, backfill) {diff}")
+    lines += [f"  missing {k}" for k in missing[:3]]
+    return "\n".join(lines)
+
+
+def _wait(pred: Callable[[], bool], timeout: float, what: str, alive: Callable[[], bool] | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pred():
+            return
+        if alive is not None and not alive():
+            raise AssertionError(f"process died while waiting for {what}")
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def synthetic_posts(n: int, seed: int = 1, start: str = "2026-11-10T00:00:00Z",
+                    mean_gap_s: float = 30.0, disorder_s: float = 300.0,
+                    duplicates: float = 0.0) -> list[bytes]:
+    """Posts made from the labeled dev texts with fresh ids and event times.
+
+    Times advance by ``mean_gap_s`` on average and are jittered back by up to ``disorder_s``
+    (keep it under the 10 minute grace for a stream that is ordered enough).
+    """
+    import random
+    from datetime import UTC, datetime
+
+    from tests.conftest import shared_data
+
+    rnd = random.Random(seed)
+    base = [orjson.loads(line) for line in (shared_data() / "stance-dev.jsonl").read_bytes().splitlines()]
+    t = datetime.fromisoformat(start).timestamp()
+    out: list[bytes] = []
+    for i in range(n):
+        post = dict(rnd.choice(base))
+        post.pop("label", None)
+        if rnd.random() < 0.3:
+            post.pop("lang", None)
+        t += rnd.expovariate(1 / mean_gap_s)
+        ts = t - rnd.uniform(0, disorder_s)
+        post["post_id"] = f"s{seed}-{i}"
+        post["created_at"] = datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
+        out.append(orjson.dumps(post))
+        if duplicates and rnd.random() < duplicates:
+            out.append(orjson.dumps(post))
+    return out

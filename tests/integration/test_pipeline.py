@@ -1,0 +1,142 @@
+"""The worker on the real broker publishes exactly what ``backfill`` computes."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+
+from deinfluence.streams import topics
+from tests.integration.harness import (
+    REPO,
+    Worker,
+    backfill,
+    describe_difference,
+    produce,
+    read_topic,
+    reset_topics,
+    synthetic_posts,
+    unique_app_id,
+    wait_for_equal,
+)
+
+pytestmark = pytest.mark.integration
+FIXED = REPO / "tests" / "data" / "posts-2k.jsonl"
+
+
+@pytest.fixture
+def clean(kafka):
+    reset_topics(kafka.bootstrap)
+    return kafka.bootstrap
+
+
+def test_replayed_file_equals_backfill_and_bad_input_is_dead_lettered(clean, tmp_path):
+    expected = backfill(FIXED, tmp_path / "bf")
+    worker = Worker(clean, tmp_path / "w1", unique_app_id()).start()
+    try:
+        produce(clean, FIXED.read_bytes().splitlines())
+        latest = wait_for_equal(clean, expected, alive=worker.alive)
+        assert latest == expected, describe_difference(latest, expected) + worker.log()
+        dead = [orjson.loads(v) for _, v in read_topic(clean, topics.DEADLETTER)]
+        by_reason = {d["reason"]: d for d in dead}
+        assert set(by_reason) == {"not_json", "missing_field", "wrong_type", "empty_envelope"}
+        assert by_reason["not_json"]["original"] == "not json at all"
+        assert by_reason["wrong_type"]["source"]["topic"] == topics.RAW
+        assert worker.alive(), "a poison message must not stop the worker"
+        classified = read_topic(clean, topics.CLASSIFIED)
+        assert len({k for k, _ in classified}) == 2400  # every valid post, duplicates collapse by key
+    finally:
+        worker.stop()
+
+
+def test_out_of_order_within_grace_equals_backfill(clean, tmp_path):
+    path = tmp_path / "shuffled.jsonl"
+    path.write_bytes(b"\n".join(synthetic_posts(3000, seed=11, disorder_s=540)) + b"\n")
+    expected = backfill(path, tmp_path / "bf")
+    worker = Worker(clean, tmp_path / "w1", unique_app_id()).start()
+    try:
+        produce(clean, path.read_bytes().splitlines())
+        latest = wait_for_equal(clean, expected, alive=worker.alive)
+        assert latest == expected, describe_difference(latest, expected) + worker.log()
+    finally:
+        worker.stop()
+
+
+def test_duplicated_post_ids_are_counted_once(clean, tmp_path):
+    lines = synthetic_posts(500, seed=5)
+    path = tmp_path / "dups.jsonl"
+    path.write_bytes(b"\n".join(lines + lines[::3]) + b"\n")
+    expected = backfill(path, tmp_path / "bf")
+    total = sum(r["posts"] for r in expected.values() if r["key_type"] == "all" and r["window"] == "5m")
+    assert total == 500
+    worker = Worker(clean, tmp_path / "w1", unique_app_id()).start()
+    try:
+        produce(clean, path.read_bytes().splitlines())
+        latest = wait_for_equal(clean, expected, alive=worker.alive)
+        assert latest == expected, describe_difference(latest, expected)
+    finally:
+        worker.stop()
+
+
+def test_sigkill_twice_while_replaying_100k_posts_equals_backfill(clean, tmp_path):
+    path = tmp_path / "100k.jsonl"
+    path.write_bytes(b"\n".join(synthetic_posts(100_000, seed=3, mean_gap_s=2.0)) + b"\n")
+    expected = backfill(path, tmp_path / "bf")
+    app_id = unique_app_id()
+    produce(clean, path.read_bytes().splitlines())
+    for kill_at in (0.25, 0.6):
+        worker = Worker(clean, tmp_path / "w1", app_id).start()
+        _wait_classified(clean, int(100_000 * kill_at), worker)
+        worker.kill()
+    worker = Worker(clean, tmp_path / "w1", app_id).start()
+    try:
+        latest = wait_for_equal(clean, expected, timeout=300, alive=worker.alive)
+        assert latest == expected, describe_difference(latest, expected) + worker.log()
+    finally:
+        worker.stop()
+
+
+def test_a_second_worker_joins_and_leaves_mid_stream(clean, tmp_path):
+    path = tmp_path / "rebalance.jsonl"
+    lines = synthetic_posts(40_000, seed=9, mean_gap_s=4.0)
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    expected = backfill(path, tmp_path / "bf")
+    app_id = unique_app_id()
+    first = Worker(clean, tmp_path / "w1", app_id).start()
+    second = Worker(clean, tmp_path / "w2", app_id)
+    try:
+        produce(clean, lines[:15_000])
+        second.start()
+        produce(clean, lines[15_000:30_000])
+        time.sleep(3)
+        second.stop()
+        produce(clean, lines[30_000:])
+        latest = wait_for_equal(clean, expected, timeout=300, alive=first.alive)
+        assert latest == expected, describe_difference(latest, expected) + first.log()
+    finally:
+        second.stop()
+        first.stop()
+
+
+def _wait_classified(bootstrap: str, n: int, worker: Worker, timeout: float = 180) -> None:
+    from confluent_kafka import Consumer, TopicPartition
+
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": unique_app_id("probe")})
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            done = sum(consumer.get_watermark_offsets(TopicPartition(topics.CLASSIFIED, p), timeout=5)[1]
+                       for p in range(8))
+            if done >= n:
+                return
+            assert worker.alive(), worker.log()
+            time.sleep(0.2)
+    finally:
+        consumer.close()
+    raise AssertionError(f"fewer than {n} posts classified in {timeout}s")
+
+
+def test_path_exists():
+    assert Path(FIXED).exists()
