@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast lint bench k8s-manifests kafka-up kafka-down clean
+.PHONY: install demo test test-fast lint bench k8s-manifests kafka-up kafka-down clean dashboards
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -29,6 +29,10 @@ lint: install
 
 bench: install
 	$(BIN)/deinfluence bench --json .local/bench.json
+
+dashboards: install
+	$(BIN)/python deploy/grafana/dashboards.py
+	@bash deploy/k8s/sync.sh
 
 k8s-manifests: install
 	@bash deploy/k8s/render.sh

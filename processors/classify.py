@@ -1,24 +1,29 @@
-"""Batch classification API (placeholder rules; issue #3 replaces the internals).
+"""Batch classification API used by the streaming agents, ``backfill`` and benchmarks.
 
-The interface is the contract used by streams, backfill and benchmarks:
-``Classifier.classify_batch(posts) -> list[dict]`` where each output dict is the input
-post plus ``stance``, ``targets``, ``sponsored``, ``reasons``, ``brands``, ``hashtags``,
-``lang``, ``confidence`` and ``cues``.
+``Classifier.classify_batch(posts) -> list[dict]``: each output dict is the input post
+plus ``stance``, ``targets``, ``sponsored``, ``reasons``, ``brands``, ``hashtags``,
+``lang``, ``confidence`` and ``cues``. :class:`RuleClassifier` is the multilingual rule
+implementation; a learned model can implement the same protocol and replace or join it.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
+from deinfluence.processors.brands import AliasHit, Catalog, load_catalog, weak_mention_is_brand
+from deinfluence.processors.hashtags import extract_hashtags
+from deinfluence.processors.lang import UNDETERMINED, detect_lang, normalize_lang
+from deinfluence.processors.lexicon import LANGUAGES, Cue, PhraseIndex, cue_entries, negators
+from deinfluence.processors.reasons import REASONS, reasons_for
+from deinfluence.processors.sponsorship import CODE_WORDS, has_affiliate_code, is_sponsored
+from deinfluence.processors.stance import collect, decide, layout
+from deinfluence.processors.tokens import original_tokens, tokenize
 
 STANCES = ("deinfluencing", "promoting", "neutral")
-REASONS = ("price", "quality", "hype", "sustainability", "ethics", "health", "redundancy")
 DEFAULT_CATALOG = Path(__file__).parent / "data" / "brands.yaml"
+__all__ = ["Classifier", "RuleClassifier", "DEFAULT_CATALOG", "STANCES", "REASONS"]
 
 
 class Classifier(Protocol):
@@ -27,36 +32,83 @@ class Classifier(Protocol):
     def classify_batch(self, posts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]: ...
 
 
-_TAG = re.compile(r"#(\w+)")
-_NEG = re.compile(r"don'?t buy|skip|save your money|not worth|returned|køb ikke|koop dit niet|kauft das nicht|no lo compres|ne l'achetez pas", re.I)
-_POS = re.compile(r"obsessed|must-have|run don'?t walk|link in bio|worth every penny", re.I)
-
-
 class RuleClassifier:
-    """Placeholder multilingual rules; see issue #3."""
+    """Multilingual rules: brand aliases and cue lexicons matched in one pass per post.
 
-    def __init__(self, catalog_path: Path | None = None) -> None:
-        doc = yaml.safe_load((catalog_path or DEFAULT_CATALOG).read_text())
-        self.aliases: list[tuple[re.Pattern[str], str]] = []
-        for brand in doc["brands"]:
-            for alias in brand["aliases"]:
-                self.aliases.append((re.compile(rf"(?<!\w)#?{re.escape(alias)}(?!\w)", re.I), brand["id"]))
+    Example:
+        >>> clf = RuleClassifier()
+        >>> out = clf.classify_batch([{"post_id": "1", "text": "Skip the Dyson Airwrap, "
+        ...     "the Shark FlexStyle does the same for half the price", "lang": "en"}])
+        >>> out[0]["stance"], out[0]["targets"]
+        ('deinfluencing', {'dyson': 'deinfluencing', 'shark': 'promoting'})
+    """
+
+    def __init__(self, catalog_path: Path | None = None, catalog: Catalog | None = None) -> None:
+        self.catalog = catalog or load_catalog(catalog_path or DEFAULT_CATALOG)
+        self._aliases = self.catalog.alias_entries()
+        self._indexes: dict[str, PhraseIndex] = {}
+        self._negators: dict[str, frozenset[str]] = {}
+
+    def _index(self, lang: str) -> tuple[PhraseIndex, frozenset[str]]:
+        key = lang if lang in LANGUAGES else UNDETERMINED
+        index = self._indexes.get(key)
+        if index is None:
+            index = PhraseIndex([*cue_entries(key), *self._aliases])
+            self._indexes[key] = index
+            self._negators[key] = negators(key)
+        return index, self._negators[key]
 
     def classify_batch(self, posts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        return [self._one(p) for p in posts]
+        """Classify a micro-batch; never raises on odd text (empty, huge, emoji, any script)."""
+        one = self.classify_post
+        return [one(p) for p in posts]
 
-    def _one(self, post: Mapping[str, Any]) -> dict[str, Any]:
-        text = post.get("text") or ""
-        tags = post.get("hashtags")
-        if tags is None:
-            tags = _TAG.findall(text)
-        hashtags = sorted({unicodedata.normalize("NFKC", t).casefold().lstrip("#") for t in tags} - {""})
-        brands = sorted({bid for pat, bid in self.aliases if pat.search(text)})
-        stance = "deinfluencing" if _NEG.search(text) else "promoting" if _POS.search(text) else "neutral"
+    def classify_post(self, post: Mapping[str, Any]) -> dict[str, Any]:
+        """Classify one post (see :meth:`classify_batch`)."""
+        text = post.get("text")
+        if not isinstance(text, str):
+            text = "" if text is None else str(text)
+        toks = tokenize(text)
+        hashtags = extract_hashtags(post.get("hashtags"), text)
+        if hashtags and isinstance(post.get("hashtags"), list):
+            present = set(toks)
+            extra = ["#" + t for t in hashtags if "#" + t not in present]
+            if extra:
+                toks.append("\n")
+                toks.extend(extra)
+        lang = normalize_lang(post.get("lang")) or detect_lang(toks, text.lower())
+        index, negs = self._index(lang)
+        hits = index.scan(toks)
+        cue_hits = [h for h in hits if h[2].__class__ is Cue]
+        mentions = self._mentions(toks, text, hits)
+        lay = layout(toks)
+        affiliate = not CODE_WORDS.isdisjoint(toks) and has_affiliate_code(text)
+        found = collect(toks, cue_hits, lay, negs, affiliate)
+        verdict = decide(found, mentions, lay)
         out = dict(post)
-        out.update(
-            stance=stance, targets={b: stance for b in brands}, sponsored="#ad" in text.lower(),
-            reasons=[], brands=brands, hashtags=hashtags, lang=post.get("lang") or "und",
-            confidence=0.5, cues=[],
-        )
+        out["stance"] = verdict.stance
+        out["targets"] = verdict.targets
+        out["sponsored"] = affiliate or is_sponsored(found, has_meta=verdict.meta)
+        out["reasons"] = reasons_for(verdict.stance, (f.cue for f in found))
+        out["brands"] = sorted(verdict.targets)
+        out["hashtags"] = hashtags
+        out["lang"] = lang
+        out["confidence"] = verdict.confidence
+        out["cues"] = verdict.cues
         return out
+
+    @staticmethod
+    def _mentions(
+        toks: list[str], text: str, hits: list[tuple[int, int, Any]]
+    ) -> list[tuple[int, str]]:
+        strong = [(s, h.brand_id) for s, _e, h in hits if h.__class__ is AliasHit and not h.weak]
+        weak = [(s, e, h.brand_id) for s, e, h in hits if h.__class__ is AliasHit and h.weak]
+        if not weak:
+            return strong
+        orig = original_tokens(text)
+        strong_at = [s for s, _ in strong]
+        for start, end, brand_id in weak:
+            if weak_mention_is_brand(toks, orig, start, end, strong_at):
+                strong.append((start, brand_id))
+        strong.sort()
+        return strong

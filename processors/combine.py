@@ -159,7 +159,8 @@ class CombineFold:
         for (key, pane), delta in deltas.items():
             ekey = f"{self.q}|P|{key}|{pane}"
             entry = self.store.get(ekey) or [-1] + [0] * N_COUNTS
-            entry = [through] + [a + b for a, b in zip(entry[1:], delta, strict=True)]
+            # max: after a restart the entry may already hold items beyond this batch
+            entry = [max(through, entry[0])] + [a + b for a, b in zip(entry[1:], delta, strict=True)]
             self.store[ekey] = entry
             self._panes[pane].add(ekey)
             out.append((key, pane, entry[1:]))
@@ -167,16 +168,20 @@ class CombineFold:
         return out
 
     def _replay_deltas(self, items: list[Item]) -> dict[tuple[str, int], list[int]]:
-        """Slow path after a restart: skip per entry what it already holds."""
+        """Slow path after a restart: skip per entry what it already holds.
+
+        Every touched entry is returned, even one that already held all its items: its
+        cumulative value may never have reached the roll-up before the crash.
+        """
         deltas: dict[tuple[str, int], list[int]] = {}
         for it in items:
             pane = pane_of(it.event_ms, self.cfg.pane_ms)
             for key, stance in contributions(it.post):
+                acc = deltas.setdefault((key, pane), [0] * N_COUNTS)
                 entry = self.store.get(f"{self.q}|P|{key}|{pane}")
                 if entry is not None and entry[0] >= it.offset:
                     continue
                 vec = count_vector(it.post, stance)
-                acc = deltas.setdefault((key, pane), [0] * N_COUNTS)
                 for i, v in enumerate(vec):
                     acc[i] += v
         return deltas

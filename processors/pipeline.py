@@ -154,7 +154,8 @@ class Backfill:
         out: RollupOutput = self.rollup.step([report])
         for rec in out.final + out.corrections:
             self.latest[kafka_key(rec)] = rec
-        self.trends.extend(detect(self.stores["rollup"], self.detector, out.evaluations))
+        self.trends.extend(detect(self.rollup.store, self.detector, out.evaluations))
+        self.rollup.commit()
 
 
 def _agg_order(rec: dict[str, Any]) -> tuple[str, str, str, str]:

@@ -9,6 +9,11 @@ State mapping (a Faust table sharded by the partials partition, or a dict in bac
 
 Windows are sums of panes. A window is *final* once the effective watermark (min over the
 active sources; max over all when every source is idle) reaches its end.
+
+Every write is staged (:class:`~deinfluence.processors.staged.Staged`) and applied by
+:meth:`PartitionRollup.commit` only after the records a step produced are acknowledged:
+the step that moves the watermark is the one that publishes the final windows, so the
+move must not survive a crash that lost them.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from typing import Any
 from deinfluence.processors.counts import N_COUNTS
 from deinfluence.processors.eventtime import EventTimeConfig, effective_watermark
 from deinfluence.processors.records import aggregate_record
+from deinfluence.processors.staged import Staged
 from deinfluence.processors.windows import WindowSpec, rfc3339
 
 WindowId = tuple[str, WindowSpec, int]  # (key, spec, window start)
@@ -58,7 +64,7 @@ class PartitionRollup:
         specs: Sequence[WindowSpec], owns: Callable[[str], bool] = lambda key: True,
     ) -> None:
         self.q = q
-        self.store = store
+        self.store = Staged(store)
         self.cfg = cfg
         self.specs = list(specs)
         self._owns = owns
@@ -115,6 +121,10 @@ class PartitionRollup:
     def record(self, wid: WindowId, final: bool) -> dict[str, Any]:
         key, spec, start = wid
         return aggregate_record(key, spec, start, self.window_counts(key, spec, start), final)
+
+    def commit(self) -> None:
+        """Persist the staged state of the steps so far (after their records were acked)."""
+        self.store.commit(last=(f"E|{self.q}",))
 
     def take_pending(self) -> list[dict[str, Any]]:
         """Non-final windows updated since the last call, as records (for throttled updates)."""
@@ -200,6 +210,12 @@ class PartitionRollup:
         return expired
 
     def _ensure_index(self) -> None:
+        """Rebuild the in-memory indexes from restored state, once per fold.
+
+        Updates of open windows are kept only in memory until the timer publishes them, so
+        a fold built after a restart or a rebalance marks every open window pending: a
+        window whose last update was lost is published again.
+        """
         if self._indexed:
             return
         self._indexed = True
@@ -209,6 +225,12 @@ class PartitionRollup:
                 if self._owns(key):
                     self._by_key[key].add(int(pane))
                     self._by_pane[int(pane)].add(key)
+        eff = self.effective
+        for pane, keys in self._by_pane.items():
+            for spec in self.specs:
+                for start in spec.starts_containing(pane):
+                    if eff is None or start + spec.size_ms > eff:
+                        self.pending.update((key, spec, start) for key in keys)
 
 
 def _wid_order(wid: WindowId) -> tuple[str, int, int, int]:

@@ -12,10 +12,11 @@ storing the batch's progress (see ``processors.combine`` for why that makes coun
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import faust
@@ -32,6 +33,23 @@ from deinfluence.streams.app import Runtime, use_event
 
 log = logging.getLogger(__name__)
 Events = Sequence[faust.types.EventT]
+
+
+def trend_key(trend: dict[str, Any]) -> bytes:
+    """Stable key of a trend record: a re-published alert lands on the same key."""
+    return "|".join(str(trend.get(f)) for f in (
+        "key_type", "key", "window_size", "window_start", "direction")).encode()
+
+
+@contextlib.asynccontextmanager
+async def guarded(what: str) -> AsyncIterator[None]:
+    """A timer's failure is logged, never fatal: an exception in a Faust timer stops the app."""
+    try:
+        yield
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("timer %s failed; it runs again at its next interval", what)
 
 
 def by_partition(events: Events) -> dict[int, list[faust.types.EventT]]:
@@ -74,22 +92,36 @@ class Agents:
 
         @app.timer(interval=s.update_interval)
         async def publish_updates() -> None:
-            for fold in rt.rollup_folds():
-                for record in fold.take_pending():
-                    await self.publish_aggregate(record)
+            async with guarded("publish_updates"):
+                for fold in rt.rollup_folds():
+                    for record in fold.take_pending():
+                        await self.publish_aggregate(record)
 
         @app.timer(interval=max(0.5, s.idle_timeout / 3))
         async def announce_idle() -> None:
-            await self.announce_idle_partitions()
+            async with guarded("announce_idle"):
+                await self.announce_idle_partitions()
+
+        @app.timer(interval=5.0)
+        async def sample_gauges() -> None:
+            async with guarded("sample_gauges"):
+                await self.sample_gauges()
 
         @app.on_partitions_revoked.connect
         async def on_revoked(app: faust.App, revoked: object, **kwargs: object) -> None:
+            rt.metrics.health.rebalance_started()
+            rt.metrics.rebalance()
             rt.forget_folds()
 
         @app.on_partitions_assigned.connect
         async def on_assigned(app: faust.App, assigned: object, **kwargs: object) -> None:
             rt.forget_folds()
             self.started = time.monotonic()
+            rt.metrics.health.partitions_assigned()
+
+        @app.on_rebalance_complete.connect
+        async def on_rebalance_complete(app: faust.App, **kwargs: object) -> None:
+            rt.metrics.health.recovery_completed()  # sent once table recovery is done
 
     async def classify_partition(self, p: int, events: Events) -> None:
         """Decode, classify, decide lateness; publish posts, dead letters and routed posts."""
@@ -103,16 +135,29 @@ class Agents:
         if not messages:
             return
         now_ms = int(time.time() * 1000)
-        batch = prepare_batch(messages, rt.cfg.limits, rt.classifier, topics.RAW, p, now_ms)
+        m = rt.metrics
+        with m.time_stage("classify"):  # decode + validate + classify: one call
+            batch = prepare_batch(messages, rt.cfg.limits, rt.classifier, topics.RAW, p, now_ms)
         result = fold.process(batch.items, batch.through)
-        pending = [await rt.send(topics.CLASSIFIED, it.post["post_id"].encode(), orjson.dumps(it.post))
-                   for it in batch.items]
-        dead = batch.deadletters + [late_deadletter(it, topics.RAW, p, now_ms) for it in result.late]
-        pending += [await rt.send(topics.DEADLETTER, None, orjson.dumps(d)) for d in dead]
-        posts = [(it.event_ms, routed_post(it.post)) for it in result.routed]
-        pending += await self.route(p, result.watermark, False, posts)
-        await asyncio.gather(*pending)
+        with m.time_stage("publish"):
+            pending = [await rt.send(topics.CLASSIFIED, it.post["post_id"].encode(),
+                                     orjson.dumps(it.post)) for it in batch.items]
+            dead = batch.deadletters + [late_deadletter(it, topics.RAW, p, now_ms)
+                                        for it in result.late]
+            pending += [await rt.send(topics.DEADLETTER, None, orjson.dumps(d)) for d in dead]
+            posts = [(it.event_ms, routed_post(it.post)) for it in result.routed]
+            pending += await self.route(p, result.watermark, False, posts)
+            await asyncio.gather(*pending)
         fold.commit(result)
+        m.consumed(topics.RAW, messages=len(messages), posts=len(batch.items) + len(batch.deadletters))
+        m.batch("classify", len(batch.items))
+        m.classified(it.post for it in batch.items)
+        m.published(topics.CLASSIFIED, len(batch.items))
+        m.published(topics.DEADLETTER, len(dead))
+        for record in dead:
+            m.deadletter(record["reason"])
+        if result.late:
+            m.late_event("dropped", len(result.late))
 
     async def route(self, p: int, watermark: int | None, idle: bool,
                     posts: list[tuple[int, dict[str, Any]]]) -> list[Any]:
@@ -126,7 +171,13 @@ class Agents:
         rt = self.rt
         use_event(events[-1])
         fold = rt.combine_fold(q)
-        result = fold.process([bundles.decode_routed(e.message.offset, e.message.value) for e in events])
+        m = rt.metrics
+        m.consumed(topics.ROUTED, messages=len(events))
+        m.batch("combine", len(events))
+        with m.time_stage("decode"):
+            routed = [bundles.decode_routed(e.message.offset, e.message.value) for e in events]
+        with m.time_stage("preaggregate"):
+            result = fold.process(routed)
         report = SourceReport(q, result.through, result.watermark, False,
                               rt.partitions(topics.ROUTED), result.partials)
         n = rt.partitions(topics.PARTIALS)
@@ -139,15 +190,53 @@ class Agents:
         """Merge partials, publish final windows and corrections, run trend detection."""
         rt = self.rt
         use_event(events[-1])
-        out = rt.rollup_fold(r).step([bundles.decode_report(e.message.value) for e in events])
-        for record in out.final + out.corrections:
-            await self.publish_aggregate(record)
-        for trend in detect(rt.rollup_table, rt.detector, out.evaluations):
-            key = f"{trend['key_type']}|{trend['key']}|{trend['window_size']}".encode()
-            await rt.send(topics.TRENDS, key, orjson.dumps(trend))
+        m = rt.metrics
+        m.consumed(topics.PARTIALS, messages=len(events))
+        m.batch("rollup", len(events))
+        with m.time_stage("decode"):
+            reports = [bundles.decode_report(e.message.value) for e in events]
+        fold = rt.rollup_fold(r)
+        with m.time_stage("merge"):
+            out = fold.step(reports)
+        if out.corrections:
+            m.late_event("corrected", len(out.corrections))
+        with m.time_stage("publish"):
+            pending = [await self.publish_aggregate(record) for record in out.final + out.corrections]
+        with m.time_stage("trends"):
+            trends = detect(fold.store, rt.detector, out.evaluations)
+        for trend in trends:
+            pending.append(await rt.send(topics.TRENDS, trend_key(trend), orjson.dumps(trend)))
+            m.published(topics.TRENDS)
+            m.trend(trend)
+        await asyncio.gather(*pending)  # the state moves only once its records are acked
+        fold.commit()
+        if out.final or out.corrections:  # partials are produced right after their posts' ingest
+            m.end_to_end(e.message.timestamp for e in events)
+        if fold.effective is not None:
+            for spec in rt.cfg.windows:
+                m.set_watermark(spec.size, fold.effective / 1000)
 
-    async def publish_aggregate(self, record: dict[str, Any]) -> None:
-        await self.rt.send(topics.AGGREGATES, kafka_key(record).encode(), orjson.dumps(record))
+    async def publish_aggregate(self, record: dict[str, Any]) -> Any:
+        fut = await self.rt.send(topics.AGGREGATES, kafka_key(record).encode(), orjson.dumps(record))
+        self.rt.metrics.published(topics.AGGREGATES)
+        self.rt.metrics.aggregate(record)
+        return fut
+
+    async def sample_gauges(self) -> None:
+        """Consumer lag of the consumed topics' assigned partitions, and table sizes."""
+        rt = self.rt
+        consumer = rt.app.consumer
+        lag = {}
+        for tp in consumer.assignment():
+            if tp.topic not in (topics.RAW, topics.ROUTED, topics.PARTIALS):
+                continue  # changelogs are written by this worker, not consumed: no lag
+            position = await consumer.position(tp)
+            highwater = consumer.highwater(tp)
+            if position is not None and highwater is not None:
+                lag[tp.topic, tp.partition] = max(0, highwater - position)
+        rt.metrics.set_consumer_lag(lag)
+        rt.metrics.set_state_size({"source": len(rt.source_table), "combine": len(rt.combine_table),
+                                   "rollup": len(rt.rollup_table)})
 
     async def announce_idle_partitions(self) -> None:
         """Tell the next stage which raw partitions fell silent, so finality can move on."""

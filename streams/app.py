@@ -19,6 +19,8 @@ from deinfluence.processors.source import SourceFold
 from deinfluence.settings import Settings
 from deinfluence.streams import topics
 from deinfluence.streams.bundles import partition_for
+from deinfluence.streams.faustfixes import SeekFirstTableManager
+from deinfluence.streams.metrics import WorkerMetrics
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ def make_app(settings: Settings) -> faust.App:
         autodiscover=False,
         table_cleanup_interval=3600.0,
         logging_config=None,
+        TableManager=SeekFirstTableManager,  # see streams.faustfixes
     )
 
 
@@ -67,6 +70,7 @@ class Runtime:
         self.source_table = self.app.Table("source", help="watermark per raw partition", **table)
         self.combine_table = self.app.Table("combine", help="dedup and pane counts", **table)
         self.rollup_table = self.app.Table("rollup", help="per key pane counts and trend state", **table)
+        self.metrics = WorkerMetrics(process_metrics=False)  # worker.build sets the real one
         # Faust checks source/changelog co-partitioning against consumer metadata that may
         # not list a just-created changelog yet (a race that crash-loops the agent); the
         # worker checks partition counts itself at start-up instead (streams.worker).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from tests.integration.harness import (
 
 pytestmark = pytest.mark.integration
 FIXED = REPO / "tests" / "data" / "posts-2k.jsonl"
+N_KILL = int(os.environ.get("DEINFLUENCE_TEST_KILL_POSTS", "100000"))
 
 
 @pytest.fixture
@@ -38,7 +40,7 @@ def test_replayed_file_equals_backfill_and_bad_input_is_dead_lettered(clean, tmp
     try:
         produce(clean, FIXED.read_bytes().splitlines())
         latest = wait_for_equal(clean, expected, alive=worker.alive)
-        assert latest == expected, describe_difference(latest, expected) + worker.log()
+        assert_same(latest, expected, worker)
         dead = [orjson.loads(v) for _, v in read_topic(clean, topics.DEADLETTER)]
         by_reason = {d["reason"]: d for d in dead}
         assert set(by_reason) == {"not_json", "missing_field", "wrong_type", "empty_envelope"}
@@ -59,7 +61,7 @@ def test_out_of_order_within_grace_equals_backfill(clean, tmp_path):
     try:
         produce(clean, path.read_bytes().splitlines())
         latest = wait_for_equal(clean, expected, alive=worker.alive)
-        assert latest == expected, describe_difference(latest, expected) + worker.log()
+        assert_same(latest, expected, worker)
     finally:
         worker.stop()
 
@@ -75,25 +77,25 @@ def test_duplicated_post_ids_are_counted_once(clean, tmp_path):
     try:
         produce(clean, path.read_bytes().splitlines())
         latest = wait_for_equal(clean, expected, alive=worker.alive)
-        assert latest == expected, describe_difference(latest, expected)
+        assert_same(latest, expected)
     finally:
         worker.stop()
 
 
 def test_sigkill_twice_while_replaying_100k_posts_equals_backfill(clean, tmp_path):
     path = tmp_path / "100k.jsonl"
-    path.write_bytes(b"\n".join(synthetic_posts(100_000, seed=3, mean_gap_s=2.0)) + b"\n")
+    path.write_bytes(b"\n".join(synthetic_posts(N_KILL, seed=3, mean_gap_s=2.0)) + b"\n")
     expected = backfill(path, tmp_path / "bf")
     app_id = unique_app_id()
     produce(clean, path.read_bytes().splitlines())
     for kill_at in (0.25, 0.6):
         worker = Worker(clean, tmp_path / "w1", app_id).start()
-        _wait_classified(clean, int(100_000 * kill_at), worker)
+        _wait_classified(clean, int(N_KILL * kill_at), worker)
         worker.kill()
     worker = Worker(clean, tmp_path / "w1", app_id).start()
     try:
         latest = wait_for_equal(clean, expected, timeout=300, alive=worker.alive)
-        assert latest == expected, describe_difference(latest, expected) + worker.log()
+        assert_same(latest, expected, worker)
     finally:
         worker.stop()
 
@@ -114,10 +116,16 @@ def test_a_second_worker_joins_and_leaves_mid_stream(clean, tmp_path):
         second.stop()
         produce(clean, lines[30_000:])
         latest = wait_for_equal(clean, expected, timeout=300, alive=first.alive)
-        assert latest == expected, describe_difference(latest, expected) + first.log()
+        assert_same(latest, expected, first)
     finally:
         second.stop()
         first.stop()
+
+
+def assert_same(latest: dict, expected: dict, worker: Worker | None = None) -> None:
+    if latest != expected:
+        pytest.fail("stream != backfill: " + describe_difference(latest, expected)
+                    + ("\n" + worker.log()[-3000:] if worker else ""), pytrace=False)
 
 
 def _wait_classified(bootstrap: str, n: int, worker: Worker, timeout: float = 180) -> None:

@@ -1,0 +1,76 @@
+"""``deinfluence eval LABELED.jsonl [--brands CATALOG] [--json]``: score on labeled posts.
+
+Prints post-level macro-F1 overall and per language, per-target macro-F1, brand-mention
+F1, sponsored F1, reasons F1 (micro) and the stance confusion matrix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from deinfluence.errors import ConfigError
+from deinfluence.processors.classify import RuleClassifier
+from deinfluence.processors.evaluation import evaluate, format_report
+from deinfluence.settings import load_settings
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "eval", help="evaluate the classifier on a labeled JSON-lines file"
+    )
+    parser.add_argument("labeled", type=Path, help="JSON lines: raw posts with a `label` object")
+    parser.add_argument("--brands", type=Path, help="brand catalog YAML the labels refer to")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.set_defaults(func=run)
+
+
+def read_labeled(path: Path) -> tuple[list[dict[str, Any]], int]:
+    """Labeled posts of a file, and the number of unusable lines (reported on stderr)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from exc
+    rows: list[dict[str, Any]] = []
+    bad = 0
+    for lineno, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            print(f"deinfluence eval: line {lineno}: not JSON: {exc}", file=sys.stderr)
+            bad += 1
+            continue
+        label = row.get("label") if isinstance(row, dict) else None
+        if not isinstance(label, dict) or label.get("stance") not in (
+            "deinfluencing",
+            "promoting",
+            "neutral",
+        ):
+            print(f"deinfluence eval: line {lineno}: no valid `label`", file=sys.stderr)
+            bad += 1
+            continue
+        rows.append(row)
+    return rows, bad
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings(brands=args.brands)
+    rows, bad = read_labeled(args.labeled)
+    if not rows:
+        raise ConfigError(f"{args.labeled}: no labeled posts")
+    classifier = RuleClassifier(settings.brands)
+    predicted = classifier.classify_batch(
+        [{k: v for k, v in r.items() if k != "label"} for r in rows]
+    )
+    report = evaluate(rows, predicted)
+    if args.json:
+        sys.stdout.write(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        print(format_report(report))
+    return 1 if bad else 0
