@@ -14,11 +14,13 @@ Choices for ambiguous input (see ``docs/failure-modes.md``):
   text is followed by one ``:`` outside strings, and orjson re-serialises every key with one
   ``:`` and every ``:`` inside a string literally, so the raw text holds more colons than
   ``orjson.dumps(doc)`` exactly when a key was dropped, unless a colon was written as the
-  escape ``\\u003a``. Only messages where the counts differ or such an escape occurs are
+  escape ``\\u003a`` (and when ``orjson.dumps(doc)`` gives back the message itself, as
+  it does for compact producers, no key can have been dropped and the counting is
+  skipped). Only messages where the counts differ or such an escape occurs are
   parsed a second time with :func:`json.loads` and an ``object_pairs_hook`` to find the
-  duplicate (and the envelope index of the post that holds it). The test adds about a
-  fifth to the decoder's per-message cost on typical 500-byte posts (``bench`` figures in
-  the failure-modes document).
+  duplicate (and the envelope index of the post that holds it). ``bench/decoder_cost.py``
+  measures what the test adds to the decoder's per-post cost (figures in
+  ``docs/failure-modes.md``).
 - **A UTF-8 byte order mark** at the start is skipped (RFC 8259 section 8.1 lets parsers
   ignore it).
 - **Lone surrogate escapes** (``"\\ud800"``) are rejected with reason ``invalid_unicode``:
@@ -167,10 +169,12 @@ def _duplicates(value: bytes, doc: Any) -> set[int | None]:
     if not isinstance(doc, dict | list):
         return set()
     try:
-        colons = orjson.dumps(doc).count(b":")
+        again = orjson.dumps(doc)
     except orjson.JSONEncodeError:  # deeper than orjson writes (max_json_depth set above 254)
-        colons = -1
-    if value.count(b":") == colons and b"\\u003" not in value:
+        again = b""
+    if again == value:
+        return set()  # compact producers (orjson, JSON.stringify): the bytes hold no dropped key
+    if value.count(b":") == again.count(b":") and b"\\u003" not in value:
         return set()  # exact: no key was dropped (see the module docstring)
     try:
         pairs = json.loads(value.decode("utf-8"), object_pairs_hook=_pairs)
