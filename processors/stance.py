@@ -27,6 +27,7 @@ _QUESTION_PROOF = frozenset(
 _FLIPPED = Cue("bad", -1, 1.5, -1, (), "negated praise")
 _AFFILIATE = Cue("go", 1, 1.5, 0, (), "affiliate code")
 _MAX_CUES = 8
+_EXPERIENCE = 0.5  # added to the criticism of a first-person post that reports a flaw
 
 
 @dataclass(slots=True)
@@ -148,13 +149,24 @@ def _negated(
     return any(toks[j] in negators and lay.sentence[j] == sent for j in range(window_from, start))
 
 
-def decide(found: Sequence[Found], mentions: Sequence[tuple[int, str]], lay: Layout) -> Verdict:
-    """The post's stance and its targets."""
+def decide(
+    found: Sequence[Found],
+    mentions: Sequence[tuple[int, str]],
+    lay: Layout,
+    first_person: bool = False,
+) -> Verdict:
+    """The post's stance and its targets.
+
+    With ``first_person`` (the author speaks of their own purchase) a reported flaw weighs
+    more: "mine broke after two weeks" is a warning, not a spec sheet.
+    """
     reversal = max((f.start for f in found if f.cue.kind == "reversal"), default=-1)
     for f in found:
         if f.cue.polarity < 0 and f.start < reversal:
             f.weight = 0.0  # "everyone said it was overhyped... sorry deinfluencers"
     totals = _totals(found)
+    if first_person and totals["flaw"] and totals["pos"] < 1.0:
+        totals["neg"] += _EXPERIENCE
     scores = attribute(found, mentions, lay)
     stance = _post_stance(totals, scores, found)
     targets = brand_targets(stance, scores, found, mentions, lay)
@@ -183,6 +195,7 @@ def _totals(found: Sequence[Found]) -> dict[str, float]:
         "mixed": 0.0,
         "reversal_at": -1.0,
         "alt": 0.0,
+        "flaw": 0.0,
     }
     reversal = max((f.start for f in found if f.cue.kind == "reversal"), default=-1)
     totals["reversal_at"] = float(reversal)
@@ -194,6 +207,8 @@ def _totals(found: Sequence[Found]) -> dict[str, float]:
             totals["alt"] += 1.0
         elif f.cue.polarity < 0 and f.start > reversal:
             totals["neg"] += f.weight
+            if kind == "flaw":
+                totals["flaw"] += f.weight
             if kind in ("stop", "rhet", "sarcasm", "notsaying"):
                 totals["stop"] += f.weight
         elif f.cue.polarity > 0:

@@ -1,0 +1,136 @@
+# ruff: noqa: E501  (lexicon data: one line per group of stems)
+"""Word stems: single-token cues matched by prefix, so inflections and compounds count.
+
+``kaputt`` covers *kaputte*, *kaputtgegangen*; ``overhyp`` covers *overhyped*, *overhypet*;
+``devolv`` covers *devolví*, *devolverlo*. Each line is ``stem | stem ... @reasons`` as in
+the phrase lexicons, under a cue kind of :data:`processors.lexicon.KINDS`. A phrase cue
+at the same token always wins over a stem, so ``fortryder intet`` (no regrets) beats
+``fortryd`` (regret). Stems are weak on purpose: a flaw stem alone (0.75) does not make a
+post de-influencing, two of them or one with a first-person report do (see ``stance``).
+"""
+
+from __future__ import annotations
+
+STEMS: dict[str, dict[str, str]] = {
+    "en": {
+        "flaw": """
+            flicker | wobbl | snapped | snapping | disconnect | shrunk | shrank | shrinks | frayed | fraying
+            crumbl | greasy | clumpy | smudg | flimsy | defect | faulty | dented | unravel | peeled off @quality
+            rash | hives | eczema | breakout | allerg | dermatitis | burning | peeling | stinging @health
+        """,
+        "bad": """
+            overhyp | overrat @hype | overpric | ripoff @price | returned | refund @quality
+            regrett | disappoint
+        """,
+        "good": """
+            obsess | addict | comfiest | gamechang | lifesaver | undefeat
+        """,
+        "go": """
+            restock | restocked
+        """,
+        "topic": """
+            factory= | factories= | sweatshop | wages= | wage= @ethics | landfill | wasteful | microplastic @sustainability
+            caffein | fragranc | toxin @health | viral | hype | fyp= | tiktok @hype
+        """,
+    },
+    "da": {
+        "flaw": """
+            knækk | revnet | revner | slidt | huller | krympe | krympede | fnul | defekt | forbindelsen @quality
+            udslæt | kløe | kløed | bumser | allergi | allergisk | eksem | svie | svier | pletter @health
+        """,
+        "bad": """
+            overvurder | overhyp @hype | overpris | pengespild | pengespil @price | returner | retur= @quality
+            skuffe | fortryd
+        """,
+        "good": """
+            afhængig | forelsk | yndlings | uovertruf | genial | fantastisk | perfekt | bedste | fedeste | komfortab
+        """,
+        "go": """
+            genopfyld | udsolgt
+        """,
+        "topic": """
+            fabrik | syersk | løn= | lønning @ethics | skrald | losseplads | miljø | overforbrug @sustainability
+            koffein | parfume | duft @health | tiktok | viral | hype @hype | kroner | kr= @price
+        """,
+    },
+    "nl": {
+        "flaw": """
+            kapot | lekt= | lekken | gaten= | versleten | gekrompen | krimp | gescheurd | scheur | pilt= | pluis | afgebrok | defect @quality
+            verbinding @quality | uitslag | jeuk | puist | eczeem | allergi | geïrriteerd | irritatie | vlekken @health
+        """,
+        "bad": """
+            overhyp | overgewaardeerd | overrated @hype | geldverspill | afzet | weggegooid @price
+            teruggestuurd | teruggebracht | retour= @quality | teleurgesteld | teleurstell | spijt
+        """,
+        "good": """
+            verslaafd | verliefd | favoriet | lievelings | ongeëvenaard | geweldig | perfect | aanrader | topper
+            fijnste | lekkerste | beste= | waard= | heerlijk
+        """,
+        "go": """
+            uitverkocht
+        """,
+        "topic": """
+            fabriek | naaister | loon= | lonen= @ethics | vuilnis | milieu | afval | prullenbak @sustainability
+            cafeïne | geur | parfum @health | tiktok | viral | hype @hype | euro= | prijs @price
+        """,
+    },
+    "de": {
+        "flaw": """
+            kaputt | durchgelaufen | eingelaufen | ausgeleiert | undicht | leckt | verfärbt | krümel | gerissen | löcher
+            defekt | nachgelassen | verbindung @quality | ausschlag | juckt | jucken | pickel | rötung | allergi | ekzem | gereizt | flecken @health
+        """,
+        "bad": """
+            überbewertet | überhyp @hype | überteuert | geldverschwendung | abzocke | rausgeworfen | rausgeschmissen @price
+            zurückgeschickt | zurückgegeben | zurückgesendet | retour= @quality | enttäusch | bereu
+        """,
+        "good": """
+            süchtig | verliebt | lieblings | unschlagbar | perfekt | genial | beste= | besten= | bequemste | lohnt | empfehl | hammer | traumhaft
+        """,
+        "go": """
+            ausverkauft
+        """,
+        "topic": """
+            fabrik | näherin | lohn= | löhne= @ethics | müll | umwelt | plastik | überkonsum @sustainability
+            koffein | duft | parfum @health | tiktok | viral | hype @hype | euro= | preis @price
+        """,
+    },
+    "es": {
+        "flaw": """
+            roto= | rota= | rotos= | rotas= | rompi | rompe | rompió | gotea | agujer | despeg | encog | bolitas | desconect | defectu @quality
+            alergia | alérgic | granos | irrit | picor | sarpullido | ronchas | eccema | manchas @health
+        """,
+        "bad": """
+            sobrevalorad | overrated @hype | timo= | estafa | carísim | tirados | tirado @price
+            devuelt | devolv | devolví @quality | arrepient | arrepentid | decepcion
+        """,
+        "good": """
+            enganchad | enamorad | obsesionad | favorit | insuperable | imprescindible | perfect | maravill | comodísim | comodas | cómodas
+        """,
+        "go": """
+            agota
+        """,
+        "topic": """
+            fábrica | costurer | sueldo | salario @ethics | basura | planeta | vertedero | medioambiente @sustainability
+            cafeína | perfume @health | tiktok | viral | hype @hype | euros | precio @price
+        """,
+    },
+    "fr": {
+        "flaw": """
+            cassé | cassée | fuit= | fuite | troué | trouée | usé= | usée= | usées= | usés= | rétréci | boulo | décoll | déconnect | lâché | défectu @quality
+            eczéma | boutons | irrit | allerg | plaques | démang | rougeur | brûl @health
+        """,
+        "bad": """
+            surcot | surfait | surévalu @hype | arnaque @price | renvoy | rembours @quality | déçu | décevant | déception | regrett
+        """,
+        "good": """
+            accro | amoureu | obsédé | préféré | imbattable | indispensable | parfait | pépite | dinguerie | incroyable | sublime | confortable
+        """,
+        "go": """
+            rupture
+        """,
+        "topic": """
+            usine | ouvrièr | salaire @ethics | poubelle | planète | déchet | surconsommation @sustainability
+            caféine | parfum @health | tiktok | viral | hype @hype | euros | balles | prix @price
+        """,
+    },
+}
