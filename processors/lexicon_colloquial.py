@@ -160,7 +160,7 @@ COLLOQUIAL: dict[str, dict[str, str]] = {
             fuyez | passez votre chemin | passe ton chemin | je commande plus | je commande plus rien | je n'achète plus
             j'achète plus | c'est fini | personne n'a besoin @redundancy | pas besoin d @redundancy | pas besoin de @redundancy
             ne donnez pas @health | donnez pas @health | j'arrive plus à acheter | je n'arrive plus à acheter
-            oubliez [le/la/les/l/ça] | finissez-les d'abord @redundancy | finissez d'abord @redundancy | vous en avez sûrement @redundancy
+            oubliez | oublie | finissez-les d'abord @redundancy | finissez d'abord @redundancy | vous en avez sûrement @redundancy
         """,
         "bad": """
             c'est non | non merci | coûtent un bras @price | coûte un bras @price | coûte une fortune @price | ça coûte une fortune @price
@@ -172,6 +172,9 @@ COLLOQUIAL: dict[str, dict[str, str]] = {
         "flaw": """
             bien trop fort | beaucoup trop de @health
             rien de spécial @hype
+        """,
+        "topic": """
+            n'oubliez pas | oubliez pas | n'oublie pas | oublie pas
         """,
         "go": """
             foncez | courez | achetez-la | achetez-le | achetez-les | achetez la | achetez le | de retour en stock

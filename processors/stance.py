@@ -27,6 +27,7 @@ _QUESTION_PROOF = frozenset(
 _FLIPPED = Cue("bad", -1, 1.5, -1, (), "negated praise")
 _AFFILIATE = Cue("go", 1, 1.5, 0, (), "affiliate code")
 _MAX_CUES = 8
+_LONE_FLAW = 0.75  # criticism enough when nothing speaks for the product
 _EXPERIENCE = 0.5  # added to the criticism of a first-person post that reports a flaw
 
 
@@ -131,6 +132,7 @@ def collect(
             and cue.kind in ("go", "good")
             and cue.phrase[:1].isalnum()
             and _negated(toks, window_from, start, lay, negators)
+            and negators.isdisjoint(toks[start:end])  # "never been this soft" negates itself
         ):
             cue = _FLIPPED
             weight = cue.weight
@@ -168,7 +170,7 @@ def decide(
     if first_person and totals["flaw"] and totals["pos"] < 1.0:
         totals["neg"] += _EXPERIENCE
     scores = attribute(found, mentions, lay)
-    stance = _post_stance(totals, scores, found)
+    stance = _post_stance(totals, scores, found, bool(mentions) or first_person)
     targets = brand_targets(stance, scores, found, mentions, lay)
     margin = abs(totals["neg"] - totals["pos"])
     if stance == NEUTRAL:
@@ -216,7 +218,12 @@ def _totals(found: Sequence[Found]) -> dict[str, float]:
     return totals
 
 
-def _post_stance(totals: dict[str, float], scores: dict[str, float], found: Sequence[Found]) -> str:
+def _post_stance(
+    totals: dict[str, float],
+    scores: dict[str, float],
+    found: Sequence[Found],
+    about_a_purchase: bool = True,
+) -> str:
     neg, pos = totals["neg"], totals["pos"]
     if totals["reversal_at"] >= 0 and pos >= neg:
         return PROMOTING
@@ -234,6 +241,8 @@ def _post_stance(totals: dict[str, float], scores: dict[str, float], found: Sequ
         return NEUTRAL
     if neg >= 1.0 and neg >= 0.8 * pos:
         return DEINFLUENCING
+    if neg >= _LONE_FLAW and not pos and about_a_purchase:
+        return DEINFLUENCING  # one reported flaw and nothing good said
     if pos >= 1.0:
         return PROMOTING
     return NEUTRAL
