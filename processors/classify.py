@@ -89,7 +89,7 @@ class RuleClassifier:
         index, negs = self._index(lang)
         hits = index.scan(toks)
         cue_hits = self._stem_index(lang).add_hits(
-            toks, [h for h in hits if h[2].__class__ is Cue]
+            toks, [h for h in hits if h[2].__class__ is Cue], hits
         )
         mentions = self._mentions(toks, text, hits)
         lay = layout(toks)

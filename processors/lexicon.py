@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from deinfluence.processors.lexicon_colloquial import COLLOQUIAL
+from deinfluence.processors.lexicon_general import GENERAL
 from deinfluence.processors.lexicon_en import EN, NEGATORS_EN, UNIVERSAL
 from deinfluence.processors.lexicon_germanic import DA, DE, NEGATORS_GERMANIC, NL
 from deinfluence.processors.lexicon_romance import ES, FR, NEGATORS_ROMANCE
@@ -182,12 +183,13 @@ def _line_phrases(line: str) -> list[tuple[str, tuple[str, ...]]]:
 
 def cue_entries(lang: str) -> list[tuple[tuple[str, ...], Cue]]:
     """Cue entries for one language (universal + English + own); all languages for others."""
-    parts = [UNIVERSAL, EN, COLLOQUIAL["en"]]
+    parts = [UNIVERSAL, EN, COLLOQUIAL["en"], GENERAL["en"]]
     if lang in LEXICONS and lang != "en":
-        parts += [LEXICONS[lang], COLLOQUIAL[lang]]
+        parts += [LEXICONS[lang], COLLOQUIAL[lang], GENERAL[lang]]
     elif lang not in LEXICONS:
         parts.extend(v for k, v in LEXICONS.items() if k != "en")
         parts.extend(v for k, v in COLLOQUIAL.items() if k != "en")
+        parts.extend(v for k, v in GENERAL.items() if k != "en")
     merged: dict[tuple[str, ...], Cue] = {}
     for part in parts:
         for toks, cue in compile_lexicon(part):

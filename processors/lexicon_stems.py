@@ -14,6 +14,7 @@ from __future__ import annotations
 STEMS: dict[str, dict[str, str]] = {
     "en": {
         "flaw": """
+            stained | staining | chipped | chipping | rusted | rusty | glitch | laggy | overheat | jammed | mouldy | moldy | tore= | torn= @quality
             flicker | wobbl | snapped | snapping | disconnect | shrunk | shrank | shrinks | frayed | fraying
             crumbl | greasy | clumpy | smudg | flimsy | defect | faulty | dented | unravel | peeled off @quality
             rash | hives | eczema | breakout | allerg | dermatitis | burning | peeling | stinging @health
@@ -23,6 +24,7 @@ STEMS: dict[str, dict[str, str]] = {
             regrett | disappoint
         """,
         "good": """
+            divine | heavenly | flawless
             obsess | addict | comfiest | gamechang | lifesaver | undefeat
         """,
         "go": """
@@ -35,6 +37,7 @@ STEMS: dict[str, dict[str, str]] = {
     },
     "da": {
         "flaw": """
+            flække | flækket | revn | plettet | ødelagt | smuldr | falmet | muggen | rustet | gled= | glat= @quality
             knækk | revnet | revner | slidt | huller | krympe | krympede | fnul | defekt | forbindelsen @quality
             udslæt | kløe | kløed | bumser | allergi | allergisk | eksem | svie | svier | pletter @health
         """,
@@ -43,6 +46,7 @@ STEMS: dict[str, dict[str, str]] = {
             skuffe | fortryd
         """,
         "good": """
+            guddommelig | himmelsk | fejlfri | uundværlig
             afhængig | forelsk | yndlings | uovertruf | genial | fantastisk | perfekt | bedste | fedeste | komfortab
         """,
         "go": """
@@ -55,6 +59,7 @@ STEMS: dict[str, dict[str, str]] = {
     },
     "nl": {
         "flaw": """
+            gebarsten | barst | vlek | uitgegleden | roest | verkleurd | afgebladderd | schimmel | losgelaten | doorgesleten | brak= @quality
             kapot | lekt= | lekken | gaten= | versleten | gekrompen | krimp | gescheurd | scheur | pilt= | pluis | afgebrok | defect @quality
             verbinding @quality | uitslag | jeuk | puist | eczeem | allergi | geïrriteerd | irritatie | vlekken @health
         """,
@@ -63,6 +68,7 @@ STEMS: dict[str, dict[str, str]] = {
             teruggestuurd | teruggebracht | retour= @quality | teleurgesteld | teleurstell | spijt
         """,
         "good": """
+            goddelijk | hemels | onmisbaar | feilloos
             verslaafd | verliefd | favoriet | lievelings | ongeëvenaard | geweldig | perfect | aanrader | topper
             fijnste | lekkerste | beste= | waard= | heerlijk
         """,
@@ -76,6 +82,7 @@ STEMS: dict[str, dict[str, str]] = {
     },
     "de": {
         "flaw": """
+            gesprungen | riss= | risse= | fleck | ausgerutscht | rutschig | verrostet | verblasst | abgeblättert | schimmel | abgebrochen | wackel | quietsch @quality
             kaputt | durchgelaufen | eingelaufen | ausgeleiert | undicht | leckt | verfärbt | krümel | gerissen | löcher
             defekt | nachgelassen | verbindung @quality | ausschlag | juckt | jucken | pickel | rötung | allergi | ekzem | gereizt | flecken @health
         """,
@@ -84,6 +91,7 @@ STEMS: dict[str, dict[str, str]] = {
             zurückgeschickt | zurückgegeben | zurückgesendet | retour= @quality | enttäusch | bereu
         """,
         "good": """
+            himmlisch | göttlich | unverzichtbar | makellos
             süchtig | verliebt | lieblings | unschlagbar | perfekt | genial | beste= | besten= | bequemste | lohnt | empfehl | hammer | traumhaft
         """,
         "go": """
@@ -96,6 +104,7 @@ STEMS: dict[str, dict[str, str]] = {
     },
     "es": {
         "flaw": """
+            raja | rajó | rajad | agriet | manchad | manchó | resbal | oxidad | destiñ | desteñ | descolor | moho= | descosid | desmont @quality
             roto= | rota= | rotos= | rotas= | rompi | rompe | rompió | gotea | agujer | despeg | encog | bolitas | desconect | defectu @quality
             alergia | alérgic | granos | irrit | picor | sarpullido | ronchas | eccema | manchas @health
         """,
@@ -104,6 +113,7 @@ STEMS: dict[str, dict[str, str]] = {
             devuelt | devolv | devolví @quality | arrepient | arrepentid | decepcion
         """,
         "good": """
+            divin | imprescindible | impecable
             enganchad | enamorad | obsesionad | favorit | insuperable | imprescindible | perfect | maravill | comodísim | comodas | cómodas
         """,
         "go": """
@@ -116,6 +126,7 @@ STEMS: dict[str, dict[str, str]] = {
     },
     "fr": {
         "flaw": """
+            fissur | fêlé | taché | tachée | tachés | glissé= | rouill | délavé | décoloré | moisi | déchiré | abîmé @quality
             cassé | cassée | fuit= | fuite | troué | trouée | usé= | usée= | usées= | usés= | rétréci | boulo | décoll | déconnect | lâché | défectu @quality
             eczéma | boutons | irrit | allerg | plaques | démang | rougeur | brûl @health
         """,
@@ -123,6 +134,7 @@ STEMS: dict[str, dict[str, str]] = {
             surcot | surfait | surévalu @hype | arnaque @price | renvoy | rembours @quality | déçu | décevant | déception | regrett
         """,
         "good": """
+            divin | divine | impeccable | nickel=
             accro | amoureu | obsédé | préféré | imbattable | indispensable | parfait | pépite | dinguerie | incroyable | sublime | confortable
         """,
         "go": """

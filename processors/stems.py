@@ -60,10 +60,11 @@ class StemIndex:
         cache[tok] = cue
         return cue
 
-    def add_hits(self, toks: Sequence[str], hits: list[Match]) -> list[Match]:
-        """``hits`` (phrase cues, by start) plus stem cues on tokens no phrase cue covers."""
+    def add_hits(self, toks: Sequence[str], hits: list[Match], taken: list[Match]) -> list[Match]:
+        """``hits`` (phrase cues, by start) plus stem cues on tokens no phrase or alias of
+        ``taken`` covers (*flawless* in *Flawless Filter* is a name, not praise)."""
         covered: set[int] = set()
-        for start, end, _ in hits:
+        for start, end, _ in taken:
             covered.update(range(start, end))
         lookup = self.lookup
         extra = [

@@ -1,0 +1,129 @@
+# ruff: noqa: E501  (lexicon data: one line per group of phrases)
+"""Cross-language speech acts, one group per act, in all six languages.
+
+Same phrase syntax as :mod:`processors.lexicon_en`, merged after the colloquial layer.
+Each group is a way of talking people out of (or into) a purchase that does not depend
+on a product word: dismissing it ("forget it", ``laisse tomber``), quitting a shop
+("I cut X out", ``komplett gestrichen``), "why buy X when yours works", "the cheap one
+does the job", "still like new after years", "this is your sign", "I'd buy it myself".
+"""
+
+from __future__ import annotations
+
+GENERAL: dict[str, dict[str, str]] = {
+    "en": {
+        "stop": """
+            forget it | forget about it | cut * out | cut them out | quit [buying/ordering/using] | deleted the app
+            unfollowed | why buy | why would i buy | why pay | yeah no | lol no | absolutely not
+        """,
+        "flaw": """
+            in line for hours @hype | lining up for hours @hype | queue for hours @hype | famous name @hype | because the color is in @hype
+        """,
+        "alt": """
+            has you covered | does the job | does the trick | works just as well | just as good | same thing for
+        """,
+        "good": """
+            this is your sign | best * i ever | best * i've ever | best * ever | still perfect | still like new | like new
+            still going strong | would buy it myself | i'd buy it myself | would buy it again | buy it myself
+        """,
+        "topic": """
+            warehouse @ethics | local shops @ethics,sustainability | last year's @redundancy | from last year @redundancy
+        """,
+    },
+    "da": {
+        "stop": """
+            glem det | glem alt om | droppet * helt | droppet | slettet appen | hvorfor købe | hvorfor betale
+            du skal ikke have @redundancy | i skal ikke have @redundancy | absolut ikke | no way
+        """,
+        "flaw": """
+            i kø i timevis @hype | står i kø @hype | kendt navn @hype | er in i år @hype
+        """,
+        "alt": """
+            gør jobbet | gør det samme | lige så god | lige så godt | præcis det samme
+        """,
+        "good": """
+            dit tegn | det her er dit tegn | bedste * nogensinde | de bedste | stadig perfekt | som ny | stadig som ny
+            ville købe den selv | ville købe den igen | kommet hjem igen | tilbage igen
+        """,
+        "topic": """
+            lagrene @ethics | lokale butikker @ethics,sustainability | fra sidste år @redundancy | den fra sidste år @redundancy
+        """,
+    },
+    "nl": {
+        "stop": """
+            vergeet het | vergeet het maar | helemaal geschrapt | geschrapt | app verwijderd
+            waarom * kopen | waarom * * kopen | waarom * * * kopen | echt niet | no way | je hoeft * geen @redundancy
+        """,
+        "flaw": """
+            kom op zeg | uren in de rij @hype | in de rij @hype | bekende naam @hype | dit jaar in is @hype
+        """,
+        "alt": """
+            net zo goed | doet hetzelfde | precies hetzelfde | doet het ook
+        """,
+        "good": """
+            je teken | dit is je teken | beste * ooit | nog steeds als nieuw | als nieuw | nog steeds perfect
+            zou hem zelf ook kopen | zou het zelf ook kopen | zou * zelf * kopen | weer binnen | weer terug
+        """,
+        "topic": """
+            magazijnen @ethics | lokale winkels @ethics,sustainability | van vorig jaar @redundancy
+        """,
+    },
+    "de": {
+        "stop": """
+            vergiss es | vergesst es | komplett gestrichen | gestrichen | app gelöscht
+            warum * kaufen | warum * * kaufen | warum * * * kaufen | bloß nicht | lieber nicht | auf keinen fall
+        """,
+        "flaw": """
+            kommt schon | stundenlang an @hype | stehen * an @hype | berühmten namen @hype
+        """,
+        "alt": """
+            genauso gut | macht dasselbe | tut es auch | tut's auch | das gleiche
+        """,
+        "good": """
+            euer zeichen | dein zeichen | das ist euer zeichen | die besten * überhaupt | besten * überhaupt | immer noch top
+            wie neu | immer noch wie neu | würde * selbst kaufen | würde * auch selbst kaufen | würde * wieder kaufen
+            gibts wieder | gibt es wieder
+        """,
+        "topic": """
+            lagern @ethics | läden vor ort @ethics,sustainability | vom letzten jahr @redundancy
+        """,
+    },
+    "es": {
+        "stop": """
+            olvídate | olvidaos | olvídalo | he dejado | lo he dejado | dejé de comprar | borré la app
+            para qué comprar | por qué comprar | ni de coña | ni loca | ni loco | no te hace falta @redundancy | no os hace falta @redundancy
+        """,
+        "flaw": """
+            venga ya | haciendo cola @hype | cola horas @hype | nombre famoso @hype
+        """,
+        "alt": """
+            hace lo mismo | igual de bien | lo mismo por | la misma función
+        """,
+        "good": """
+            tu señal | esta es tu señal | mejor gastados | mejores * de mi vida | como nueva | como nuevo | sigue como nueva
+            lo compraría | la compraría | lo compraría yo | volvería a comprar
+        """,
+        "topic": """
+            almacenes @ethics | tiendas del barrio @ethics,sustainability | del año pasado @redundancy
+        """,
+    },
+    "fr": {
+        "stop": """
+            laisse tomber | laissez tomber | complètement arrêté | j'ai arrêté | supprimé l'appli | pourquoi acheter | pourquoi payer
+            pas la peine @redundancy | pas la peine d'acheter @redundancy | même pas en rêve | jamais de la vie
+        """,
+        "flaw": """
+            font la queue @hype | la queue des heures @hype | nom connu @hype
+        """,
+        "alt": """
+            fait pareil | la même chose | fait le taf | fait le job | aussi bien
+        """,
+        "good": """
+            c'est un signe | ton signe | les mieux dépensés | toujours nickel | comme neuf | comme neuve | je l'achèterais
+            je le rachèterais | je la rachèterais | est revenu | est revenue | de retour
+        """,
+        "topic": """
+            entrepôts @ethics | petits commerces @ethics,sustainability | de l'an dernier @redundancy | de l'année dernière @redundancy
+        """,
+    },
+}
