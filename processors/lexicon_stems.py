@@ -32,7 +32,7 @@ STEMS: dict[str, dict[str, str]] = {
         """,
         "topic": """
             factory= | factories= | sweatshop | wages= | wage= @ethics | landfill | wasteful | microplastic @sustainability
-            caffein | fragranc | toxin @health | viral | hype | fyp= | tiktok @hype
+            caffein | toxin @health | viral | hype | fyp= | tiktok @hype
         """,
     },
     "da": {
@@ -54,7 +54,7 @@ STEMS: dict[str, dict[str, str]] = {
         """,
         "topic": """
             fabrik | syersk | løn= | lønning @ethics | skrald | losseplads | miljø | overforbrug @sustainability
-            koffein | parfume | duft @health | tiktok | viral | hype @hype | kroner | kr= @price
+            koffein @health | tiktok | viral | hype @hype | kroner | kr= @price
         """,
     },
     "nl": {
@@ -77,7 +77,7 @@ STEMS: dict[str, dict[str, str]] = {
         """,
         "topic": """
             fabriek | naaister | loon= | lonen= @ethics | vuilnis | milieu | afval | prullenbak @sustainability
-            cafeïne | geur | parfum @health | tiktok | viral | hype @hype | euro= | prijs @price
+            cafeïne @health | tiktok | viral | hype @hype | euro= | prijs @price
         """,
     },
     "de": {
@@ -99,7 +99,7 @@ STEMS: dict[str, dict[str, str]] = {
         """,
         "topic": """
             fabrik | näherin | lohn= | löhne= @ethics | müll | umwelt | plastik | überkonsum @sustainability
-            koffein | duft | parfum @health | tiktok | viral | hype @hype | euro= | preis @price
+            koffein @health | tiktok | viral | hype @hype | euro= | preis @price
         """,
     },
     "es": {
@@ -121,7 +121,7 @@ STEMS: dict[str, dict[str, str]] = {
         """,
         "topic": """
             fábrica | costurer | sueldo | salario @ethics | basura | planeta | vertedero | medioambiente @sustainability
-            cafeína | perfume @health | tiktok | viral | hype @hype | euros | precio @price
+            cafeína @health | tiktok | viral | hype @hype | euros | precio @price
         """,
     },
     "fr": {
@@ -142,7 +142,7 @@ STEMS: dict[str, dict[str, str]] = {
         """,
         "topic": """
             usine | ouvrièr | salaire @ethics | poubelle | planète | déchet | surconsommation @sustainability
-            caféine | parfum @health | tiktok | viral | hype @hype | euros | balles | prix @price
+            caféine @health | tiktok | viral | hype @hype | euros | balles | prix @price
         """,
     },
 }

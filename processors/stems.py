@@ -34,7 +34,7 @@ class StemIndex:
             for kind, text in table.items():
                 polarity, weight, direction = KINDS[kind]
                 for line in text.strip().splitlines():
-                    for stem, reasons in _line_phrases(line):
+                    for stem, reasons in _line_phrases(line, grouped=True):
                         target = self.exact if stem.endswith("=") else self.prefixes
                         stem = stem.rstrip("=")
                         target[stem] = Cue(kind, polarity, weight, direction, reasons, stem)
