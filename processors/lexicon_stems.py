@@ -31,6 +31,7 @@ STEMS: dict[str, dict[str, str]] = {
             restock | restocked
         """,
         "topic": """
+            expensive | pricey | overpriced @price | quality @quality | trend | influencer @hype | consum | secondhand | thrift @sustainability | exploit | boycott @ethics
             factory= | factories= | sweatshop | wages= | wage= @ethics | landfill | wasteful | microplastic @sustainability
             caffein | toxin @health | viral | hype | fyp= | tiktok @hype
         """,
@@ -53,6 +54,7 @@ STEMS: dict[str, dict[str, str]] = {
             genopfyld | udsolgt
         """,
         "topic": """
+            dyrt= | dyre= | pris @price | kvalitet @quality | trend | influencer @hype | forbrug | genbrug | brugt= @sustainability | udnytt | boykot | børnearbejde @ethics
             fabrik | syersk | løn= | lønning @ethics | skrald | losseplads | miljø | overforbrug @sustainability
             koffein @health | tiktok | viral | hype @hype | kroner | kr= @price
         """,
@@ -76,6 +78,7 @@ STEMS: dict[str, dict[str, str]] = {
             uitverkocht
         """,
         "topic": """
+            duur= | dure= | duurder | prijs @price | kwaliteit @quality | trend | influencer @hype | consumptie | tweedehands | vinted @sustainability | uitbuit | boycot | kinderarbeid | dierproef @ethics
             fabriek | naaister | loon= | lonen= @ethics | vuilnis | milieu | afval | prullenbak @sustainability
             cafeïne @health | tiktok | viral | hype @hype | euro= | prijs @price
         """,
@@ -98,6 +101,7 @@ STEMS: dict[str, dict[str, str]] = {
             ausverkauft
         """,
         "topic": """
+            teuer | teure | preis @price | qualität @quality | trend | influencer @hype | konsum | gebraucht | secondhand | vinted @sustainability | ausbeut | boykott | kinderarbeit | tierversuch @ethics
             fabrik | näherin | lohn= | löhne= @ethics | müll | umwelt | plastik | überkonsum @sustainability
             koffein @health | tiktok | viral | hype @hype | euro= | preis @price
         """,
@@ -120,6 +124,7 @@ STEMS: dict[str, dict[str, str]] = {
             agota
         """,
         "topic": """
+            caro= | cara= | caros= | caras= | carísim | precio @price | calidad @quality | tendencia | influencer @hype | consumo | consumismo | vinted @sustainability | explota | explotación | boicot @ethics
             fábrica | costurer | sueldo | salario @ethics | basura | planeta | vertedero | medioambiente @sustainability
             cafeína @health | tiktok | viral | hype @hype | euros | precio @price
         """,
@@ -128,7 +133,7 @@ STEMS: dict[str, dict[str, str]] = {
         "flaw": """
             fissur | fêlé | taché | tachée | tachés | glissé= | rouill | délavé | décoloré | moisi | déchiré | abîmé @quality
             cassé | cassée | fuit= | fuite | troué | trouée | usé= | usée= | usées= | usés= | rétréci | boulo | décoll | déconnect | lâché | défectu @quality
-            eczéma | boutons | irrit | allerg | plaques | démang | rougeur | brûl @health
+            eczéma | boutons | irrit | allerg | plaques | démang | rougeur | brûlure @health
         """,
         "bad": """
             surcot | surfait | surévalu @hype | arnaque @price | renvoy | rembours @quality | déçu | décevant | déception | regrett
@@ -141,6 +146,7 @@ STEMS: dict[str, dict[str, str]] = {
             rupture
         """,
         "topic": """
+            cher= | chère= | chers= | chères= | prix= @price | qualité @quality | tendance | influenceu @hype | consommation | surconsommation | seconde | vinted @sustainability | exploit | boycott @ethics
             usine | ouvrièr | salaire @ethics | poubelle | planète | déchet | surconsommation @sustainability
             caféine @health | tiktok | viral | hype @hype | euros | balles | prix @price
         """,

@@ -198,11 +198,14 @@ def _totals(found: Sequence[Found]) -> dict[str, float]:
         "reversal_at": -1.0,
         "alt": 0.0,
         "flaw": 0.0,
+        "price": 0.0,
     }
     reversal = max((f.start for f in found if f.cue.kind == "reversal"), default=-1)
     totals["reversal_at"] = float(reversal)
     for f in found:
         kind = f.cue.kind
+        if kind == "topic" and "price" in f.cue.reasons:
+            totals["price"] += 1.0
         if kind in ("meta", "news", "mixed"):
             totals[kind] += f.weight
         elif kind in ("alt", "altrev"):
@@ -233,6 +236,8 @@ def _post_stance(
         and any(s > 0 for s in scores.values())
     ):
         return DEINFLUENCING  # a redirect: its main act is talking people out of X
+    if totals["alt"] and totals["price"] and not neg and pos < 2 and not totals["mixed"]:
+        return DEINFLUENCING  # "$70 for X... Y does the same": a price comparison redirects
     if totals["meta"] >= 1 and totals["stop"] < 2 * totals["meta"] + 1 and pos < 2:
         return NEUTRAL
     if totals["news"] >= 1 and neg < 2 and pos < 2:
