@@ -37,7 +37,7 @@ UNIVERSAL = {
         #affiliate | #advertisement | #paidpartnership | #anzeige | #werbung | #reklame | #annonce
         #adv | #advertentie | #samenwerking | #gesponsord | #publicidad | #patrocinado
         #colaboración | #colaboracion | #publicité | #publicite | #sponsorisé | #sponsorise
-        #partenariat | #sponsoreret | #samarbejde | #kooperation
+        #partenariat | #sponsoreret | #samarbejde | #kooperation | #publi | #pub | #werbunginfo | #gesponsert | #advertorial
     """,
     "nospons": """
         #notsponsored | #notanad | #nonsponsored

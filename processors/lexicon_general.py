@@ -12,6 +12,9 @@ from __future__ import annotations
 
 GENERAL: dict[str, dict[str, str]] = {
     "en": {
+        "spons": """
+            sent to me by | sent me this | pr from | gifted from | kindly gifted
+        """,
         "stop": """
             forget it | forget about it | cut * out | cut them out | quit [buying/ordering/using] | deleted the app
             unfollowed | why buy | why would i buy | why pay | yeah no | lol no | absolutely not
@@ -31,6 +34,9 @@ GENERAL: dict[str, dict[str, str]] = {
         """,
     },
     "da": {
+        "spons": """
+            fik den tilsendt | tilsendt af | fået tilsendt | pr fra
+        """,
         "stop": """
             glem det | glem alt om | droppet * helt | droppet | slettet appen | hvorfor købe | hvorfor betale
             du skal ikke have @redundancy | i skal ikke have @redundancy | absolut ikke | no way
@@ -50,6 +56,9 @@ GENERAL: dict[str, dict[str, str]] = {
         """,
     },
     "nl": {
+        "spons": """
+            gekregen van | opgestuurd door | toegestuurd door | pr van
+        """,
         "stop": """
             vergeet het | vergeet het maar | helemaal geschrapt | geschrapt | app verwijderd
             waarom * kopen | waarom * * kopen | waarom * * * kopen | echt niet | no way | je hoeft * geen @redundancy
@@ -69,6 +78,9 @@ GENERAL: dict[str, dict[str, str]] = {
         """,
     },
     "de": {
+        "spons": """
+            zur verfügung gestellt | kostenlos erhalten | von * bekommen | pr von | unbezahlte werbung
+        """,
         "stop": """
             vergiss es | vergesst es | komplett gestrichen | gestrichen | app gelöscht
             warum * kaufen | warum * * kaufen | warum * * * kaufen | bloß nicht | lieber nicht | auf keinen fall
@@ -89,6 +101,9 @@ GENERAL: dict[str, dict[str, str]] = {
         """,
     },
     "es": {
+        "spons": """
+            me lo regaló | me la regaló | me lo ha enviado | me lo han enviado
+        """,
         "stop": """
             olvídate | olvidaos | olvídalo | he dejado | lo he dejado | dejé de comprar | borré la app
             para qué comprar | por qué comprar | ni de coña | ni loca | ni loco | no te hace falta @redundancy | no os hace falta @redundancy
@@ -108,6 +123,9 @@ GENERAL: dict[str, dict[str, str]] = {
         """,
     },
     "fr": {
+        "spons": """
+            offert par | offerte par | reçu en pr
+        """,
         "stop": """
             laisse tomber | laissez tomber | complètement arrêté | j'ai arrêté | supprimé l'appli | pourquoi acheter | pourquoi payer
             pas la peine @redundancy | pas la peine d'acheter @redundancy | même pas en rêve | jamais de la vie
