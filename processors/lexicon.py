@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from deinfluence.processors.lexicon_colloquial import COLLOQUIAL
-from deinfluence.processors.lexicon_general import GENERAL
 from deinfluence.processors.lexicon_en import EN, NEGATORS_EN, UNIVERSAL
+from deinfluence.processors.lexicon_general import GENERAL
 from deinfluence.processors.lexicon_germanic import DA, DE, NEGATORS_GERMANIC, NL
 from deinfluence.processors.lexicon_romance import ES, FR, NEGATORS_ROMANCE
 from deinfluence.processors.tokens import expand, tokenize_phrase

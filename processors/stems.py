@@ -17,8 +17,40 @@ _MIN_PREFIX = 4
 _CACHE_LIMIT = 200_000
 # first-person markers: a flaw reported about one's own purchase is an experience, not a spec
 FIRST_PERSON = frozenset(
-    "i my mine me ive im jeg min mit mine mig ik mijn mij me ich mein meine meinen meiner mir mich "
-    "yo mi mis me je j ma mon mes moi".split()
+    [
+        "i",
+        "my",
+        "mine",
+        "me",
+        "ive",
+        "im",
+        "jeg",
+        "min",
+        "mit",
+        "mine",
+        "mig",
+        "ik",
+        "mijn",
+        "mij",
+        "me",
+        "ich",
+        "mein",
+        "meine",
+        "meinen",
+        "meiner",
+        "mir",
+        "mich",
+        "yo",
+        "mi",
+        "mis",
+        "me",
+        "je",
+        "j",
+        "ma",
+        "mon",
+        "mes",
+        "moi",
+    ]
 )
 
 
