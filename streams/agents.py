@@ -12,10 +12,11 @@ storing the batch's progress (see ``processors.combine`` for why that makes coun
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import faust
@@ -38,6 +39,17 @@ def trend_key(trend: dict[str, Any]) -> bytes:
     """Stable key of a trend record: a re-published alert lands on the same key."""
     return "|".join(str(trend.get(f)) for f in (
         "key_type", "key", "window_size", "window_start", "direction")).encode()
+
+
+@contextlib.asynccontextmanager
+async def guarded(what: str) -> AsyncIterator[None]:
+    """A timer's failure is logged, never fatal: an exception in a Faust timer stops the app."""
+    try:
+        yield
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("timer %s failed; it runs again at its next interval", what)
 
 
 def by_partition(events: Events) -> dict[int, list[faust.types.EventT]]:
@@ -80,17 +92,20 @@ class Agents:
 
         @app.timer(interval=s.update_interval)
         async def publish_updates() -> None:
-            for fold in rt.rollup_folds():
-                for record in fold.take_pending():
-                    await self.publish_aggregate(record)
+            async with guarded("publish_updates"):
+                for fold in rt.rollup_folds():
+                    for record in fold.take_pending():
+                        await self.publish_aggregate(record)
 
         @app.timer(interval=max(0.5, s.idle_timeout / 3))
         async def announce_idle() -> None:
-            await self.announce_idle_partitions()
+            async with guarded("announce_idle"):
+                await self.announce_idle_partitions()
 
         @app.timer(interval=5.0)
         async def sample_gauges() -> None:
-            await self.sample_gauges()
+            async with guarded("sample_gauges"):
+                await self.sample_gauges()
 
         @app.on_partitions_revoked.connect
         async def on_revoked(app: faust.App, revoked: object, **kwargs: object) -> None:
@@ -216,8 +231,9 @@ class Agents:
             if tp.topic not in (topics.RAW, topics.ROUTED, topics.PARTIALS):
                 continue  # changelogs are written by this worker, not consumed: no lag
             position = await consumer.position(tp)
-            if position is not None:
-                lag[tp.topic, tp.partition] = max(0, consumer.highwater(tp) - position)
+            highwater = consumer.highwater(tp)
+            if position is not None and highwater is not None:
+                lag[tp.topic, tp.partition] = max(0, highwater - position)
         rt.metrics.set_consumer_lag(lag)
         rt.metrics.set_state_size({"source": len(rt.source_table), "combine": len(rt.combine_table),
                                    "rollup": len(rt.rollup_table)})

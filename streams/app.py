@@ -18,8 +18,8 @@ from deinfluence.processors.rollup import PartitionRollup
 from deinfluence.processors.source import SourceFold
 from deinfluence.settings import Settings
 from deinfluence.streams import topics
-from deinfluence.streams.faustfixes import SeekFirstTableManager
 from deinfluence.streams.bundles import partition_for
+from deinfluence.streams.faustfixes import SeekFirstTableManager
 from deinfluence.streams.metrics import WorkerMetrics
 
 log = logging.getLogger(__name__)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import time
+from typing import Any
 
+from deinfluence.errors import ConfigError, KafkaError
 from deinfluence.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -32,12 +35,12 @@ def preflight(settings: Settings) -> Settings:
     """
     from confluent_kafka.admin import AdminClient
 
-    from deinfluence.errors import ConfigError, KafkaError
     from deinfluence.streams import topics
     from deinfluence.streams.kafka import confluent_config
 
+    admin = AdminClient(confluent_config(settings))
     try:
-        meta = AdminClient(confluent_config(settings)).list_topics(timeout=15)
+        meta = admin.list_topics(timeout=15)
     except Exception as exc:  # confluent_kafka raises KafkaException and plain errors
         raise KafkaError(f"cannot reach Kafka at {settings.bootstrap}: {exc}") from exc
     missing = [t for t in (topics.RAW, *topics.INTERNAL) if t not in meta.topics]
@@ -54,7 +57,49 @@ def preflight(settings: Settings) -> Settings:
         log.info("adopting %d partitions from %s (DEINFLUENCE_PARTITIONS=%d)", raw, topics.RAW,
                  settings.partitions)
         settings = settings.model_copy(update={"partitions": raw})
+    _create_changelogs(admin, meta, settings)
     return settings
+
+
+CHANGELOG_TABLES = ("source", "combine", "rollup")
+
+
+def _create_changelogs(admin: Any, meta: Any, settings: Settings) -> None:
+    """Create the tables' changelog topics before Faust starts.
+
+    Faust creates them itself at start-up, but the consumer's metadata can miss a topic
+    created a moment before the first group join; the assignor then "ignores the missing
+    topic" at every later rebalance and that table is never recovered when partitions move.
+    Created here, they exist before any consumer looks.
+    """
+    from confluent_kafka.admin import NewTopic
+
+    wanted = [f"{settings.app_id}-{table}-changelog" for table in CHANGELOG_TABLES]
+    new = [NewTopic(name, settings.partitions, settings.replication_factor,
+                    config={"cleanup.policy": "compact"})
+           for name in wanted if name not in meta.topics]
+    for name, future in (admin.create_topics(new, operation_timeout=30).items() if new else []):
+        try:
+            future.result()
+        except Exception as exc:  # another worker of the group created it first
+            if "TOPIC_ALREADY_EXISTS" not in str(exc):
+                raise KafkaError(f"cannot create changelog topic {name}: {exc}") from exc
+    deadline = time.monotonic() + 30
+    while not all(_has_leaders(admin, name) for name in wanted):
+        if time.monotonic() > deadline:
+            raise KafkaError(f"changelog topics {wanted} have no partition leaders after 30 s")
+        time.sleep(0.2)
+    for name in wanted:
+        n = len(admin.list_topics(name, timeout=10).topics[name].partitions)
+        if n != settings.partitions:
+            raise ConfigError(f"changelog {name} has {n} partitions, the source topics "
+                              f"{settings.partitions}: delete it so it is rebuilt")
+
+
+def _has_leaders(admin: Any, name: str) -> bool:
+    topic = admin.list_topics(name, timeout=10).topics.get(name)
+    return bool(topic and topic.partitions and not topic.error
+                and all(p.leader >= 0 for p in topic.partitions.values()))
 
 
 def run_worker(settings: Settings) -> int:

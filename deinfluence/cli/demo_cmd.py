@@ -39,8 +39,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         procs.append(_spawn(me + ["worker"], env, args.data_dir / "worker.log"))
         start = (datetime.now(UTC) - timedelta(hours=args.hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        gen = me + ["generate", "--scenario", "sharp_surge", "--start", start, "--days",
-                    str(args.hours / 24), "--rate", "0.5"]
+        # the default stream carries a de-influencing surge and a rising #returnedit late in the span
+        gen = me + ["generate", "--start", start, "--days", str(args.hours / 24)]
         procs.append(_spawn(" ".join(gen) + " | " + " ".join(me + ["replay", "-", "--rate", str(args.rate)]),
                             env, args.data_dir / "generator.log", shell=True))
         print(f"worker log {args.data_dir / 'worker.log'}; metrics http://127.0.0.1:{settings.web_port}/metrics",

@@ -20,7 +20,7 @@ import yaml
 from tests.deploy.deploytools import ROOT, compose_schema, faust_timeouts
 
 COMPOSE = ROOT / "docker-compose.yml"
-DEFAULT_KAFKA = "3.9.1"
+DEFAULT_KAFKA = "4.4.0"
 
 
 @pytest.fixture(scope="module")
