@@ -15,6 +15,7 @@ from deinfluence.processors.lexicon_stems import STEMS
 
 _MIN_PREFIX = 4
 _CACHE_LIMIT = 200_000
+_MISS = object()
 # first-person markers: a flaw reported about one's own purchase is an experience, not a spec
 FIRST_PERSON = frozenset(
     [
@@ -95,15 +96,19 @@ class StemIndex:
     def add_hits(self, toks: Sequence[str], hits: list[Match], taken: list[Match]) -> list[Match]:
         """``hits`` (phrase cues, by start) plus stem cues on tokens no phrase or alias of
         ``taken`` covers (*flawless* in *Flawless Filter* is a name, not praise)."""
+        get = self.cache.get
+        lookup = self.lookup
+        extra: list[Match] = []
+        for i, tok in enumerate(toks):
+            cue = get(tok, _MISS)
+            if cue is _MISS:
+                cue = lookup(tok)
+            if cue is not None:
+                extra.append((i, i + 1, cue))
+        if not extra:
+            return hits
         covered: set[int] = set()
         for start, end, _ in taken:
             covered.update(range(start, end))
-        lookup = self.lookup
-        extra = [
-            (i, i + 1, cue)
-            for i, tok in enumerate(toks)
-            if i not in covered and (cue := lookup(tok)) is not None
-        ]
-        if not extra:
-            return hits
-        return sorted(hits + extra, key=lambda h: h[0])
+        extra = [h for h in extra if h[0] not in covered]
+        return sorted(hits + extra, key=lambda h: h[0]) if extra else hits
