@@ -39,9 +39,20 @@ def reset_topics(bootstrap: str, partitions: int = 8) -> None:
             fut.result()
         _wait(lambda: not set(existing) & set(admin.list_topics(timeout=10).topics), 30, "topic deletion")
     config = {topics.AGGREGATES: {"cleanup.policy": "compact"}}
-    new = [NewTopic(t, partitions, 1, config=config.get(t, {})) for t in topics.ALL]
-    for fut in admin.create_topics(new, operation_timeout=30).values():
-        fut.result()
+    pending = list(topics.ALL)
+    deadline = time.monotonic() + 60
+    while pending:  # a topic being deleted still "exists" for a moment: retry those
+        new = [NewTopic(t, partitions, 1, config=config.get(t, {})) for t in pending]
+        pending = []
+        for name, fut in admin.create_topics(new, operation_timeout=30).items():
+            try:
+                fut.result()
+            except Exception as exc:
+                if "TOPIC_ALREADY_EXISTS" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                pending.append(name)
+        if pending:
+            time.sleep(0.5)
     _wait(lambda: set(topics.ALL) <= set(admin.list_topics(timeout=10).topics), 30, "topic creation")
 
 
