@@ -79,6 +79,7 @@ class Worker:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "deinfluence", "worker"], env=self.env, stdout=log,
             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=REPO, start_new_session=True,
+            preexec_fn=die_with_parent,
         )
         if wait_ready:
             _wait(self.ready, 90, f"worker ready (log: {self.log_path})", alive=self.alive)
@@ -119,6 +120,18 @@ class Worker:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-5000:]
+
+
+def die_with_parent() -> None:
+    """In the child: get SIGKILL when the test process dies, however it dies.
+
+    A worker left behind by a killed test session would keep consuming the next session's
+    topics on the same port and publish into them.
+    """
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 def unique_app_id(prefix: str = "it") -> str:
