@@ -50,10 +50,11 @@ def say(msg: str) -> None:
     print(f"bench: {msg}", file=sys.stderr, flush=True)
 
 
-def generate_posts(n: int, seed: int = 7) -> list[dict[str, Any]]:
+def generate_posts(n: int, rate: float = 1000.0, seed: int = 7) -> list[dict[str, Any]]:
+    """``n`` generated posts at ``rate`` posts per simulated second (the event-time density)."""
     from deinfluence.cli.generate_cmd import build_generator
 
-    args = Namespace(posts=n, rate=None, start=None, seed=seed, scenario=None, labels=False,
+    args = Namespace(posts=n, rate=rate, start=None, seed=seed, scenario=None, labels=False,
                      brands=None, quiet_demo=True, days=None)
     posts = list(build_generator(args)[0].posts())
     return [posts[i % len(posts)] | {"post_id": f"b{i}"} for i in range(n)]  # exactly n

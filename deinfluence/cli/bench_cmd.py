@@ -27,6 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--posts", type=int, default=20_000, help="backlog size (default 20,000)")
     p.add_argument("--duration", type=float, default=30.0,
                    help="seconds of steady production in the latency phase (default 30)")
+    p.add_argument("--rate", type=float, default=1000.0,
+                   help="event-time density of the generated posts, posts per simulated second "
+                   "(default 1000: a firehose; 0.1 is the demo's sparse stream)")
     p.add_argument("--envelope", type=int, default=250, help="posts per batch envelope (default 250)")
     p.add_argument("--partitions", type=int, default=4, help="partitions per topic (default 4)")
     p.add_argument("--json", type=Path, help="write the results here")
@@ -54,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         bootstrap = args.bootstrap
     results: dict[str, Any] = {"machine": bm.machine(), "versions": bm.versions(),
-                               "posts": args.posts, "partitions": args.partitions,
+                               "posts": args.posts, "event_rate": args.rate, "partitions": args.partitions,
                                "envelope": args.envelope, "bootstrap": bootstrap}
     started = time.monotonic()
     try:
@@ -77,7 +80,7 @@ def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, 
 
     n = args.posts
     bm.say(f"generating {n:,} posts")
-    posts = bm.generate_posts(n)
+    posts = bm.generate_posts(n, args.rate)
     bm.say("producing the single-post backlog (posts.raw and bench.posts)")
     bench.load(posts, None)
 
