@@ -18,7 +18,7 @@ install: $(STAMP)
 demo: install
 	$(BIN)/deinfluence demo
 
-test: install
+test: install bench-quix-venv
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test-fast: install
