@@ -39,9 +39,20 @@ def reset_topics(bootstrap: str, partitions: int = 8) -> None:
             fut.result()
         _wait(lambda: not set(existing) & set(admin.list_topics(timeout=10).topics), 30, "topic deletion")
     config = {topics.AGGREGATES: {"cleanup.policy": "compact"}}
-    new = [NewTopic(t, partitions, 1, config=config.get(t, {})) for t in topics.ALL]
-    for fut in admin.create_topics(new, operation_timeout=30).values():
-        fut.result()
+    pending = list(topics.ALL)
+    deadline = time.monotonic() + 60
+    while pending:  # a topic being deleted still "exists" for a moment: retry those
+        new = [NewTopic(t, partitions, 1, config=config.get(t, {})) for t in pending]
+        pending = []
+        for name, fut in admin.create_topics(new, operation_timeout=30).items():
+            try:
+                fut.result()
+            except Exception as exc:
+                if "TOPIC_ALREADY_EXISTS" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                pending.append(name)
+        if pending:
+            time.sleep(0.5)
     _wait(lambda: set(topics.ALL) <= set(admin.list_topics(timeout=10).topics), 30, "topic creation")
 
 
@@ -184,12 +195,20 @@ def backfill(path: Path, out: Path, *args: str, env: dict[str, str] | None = Non
 
 
 def wait_for_equal(bootstrap: str, expected: dict[str, dict[str, Any]], timeout: float = 120.0,
-                   alive: Callable[[], bool] | None = None) -> dict[str, dict[str, Any]]:
-    """Poll the aggregates topic until its latest records equal ``expected`` (or time out)."""
-    deadline = time.monotonic() + timeout
+                   alive: Callable[[], bool] | None = None, cap: float = 1200.0) -> dict[str, dict[str, Any]]:
+    """Poll the aggregates topic until its latest records equal ``expected``.
+
+    Gives up after ``timeout`` seconds without progress (the topic stopped growing), or
+    after ``cap`` seconds in all: a slow machine is not a wrong answer.
+    """
+    started = last_change = time.monotonic()
     latest: dict[str, dict[str, Any]] = {}
-    while time.monotonic() < deadline:
-        latest = latest_aggregates(bootstrap)
+    size = -1
+    while time.monotonic() - last_change < timeout and time.monotonic() - started < cap:
+        records = read_topic(bootstrap, topics.AGGREGATES)
+        if len(records) != size:
+            size, last_change = len(records), time.monotonic()
+        latest = {k.decode(): orjson.loads(v) for k, v in records if k is not None and v is not None}
         if latest == expected:
             return latest
         if alive is not None and not alive():
