@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast lint bench k8s-manifests kafka-up kafka-down clean dashboards
+.PHONY: install demo test test-fast lint bench bench-quix-venv k8s-manifests kafka-up kafka-down clean dashboards
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,7 +18,7 @@ install: $(STAMP)
 demo: install
 	$(BIN)/deinfluence demo
 
-test: install
+test: install bench-quix-venv
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test-fast: install
@@ -27,7 +27,19 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check deinfluence streams schemas processors tests
 
-bench: install
+QUIX_VENV := .local/quix-venv
+QUIX_STAMP := $(QUIX_VENV)/.installed
+
+# Quix Streams pins confluent-kafka < 2.13 (the project needs >= 2.16): it gets a venv of its own.
+$(QUIX_STAMP): pyproject.toml
+	@test -x $(QUIX_VENV)/bin/python || $(PY) -m venv $(QUIX_VENV)
+	@$(QUIX_VENV)/bin/pip install -q --disable-pip-version-check 'quixstreams==3.28.1' 'pyyaml>=6.0.2,<7'
+	@$(QUIX_VENV)/bin/pip install -q --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+bench-quix-venv: $(QUIX_STAMP)
+
+bench: install bench-quix-venv
 	$(BIN)/deinfluence bench --json .local/bench.json
 
 dashboards: install

@@ -116,6 +116,11 @@ def run_worker(settings: Settings) -> int:
     except ImportError:  # pragma: no cover - uvloop is a dependency on Linux
         pass
     worker = Worker(rt.app, loglevel=settings.log_level, quiet=True, loop=loop)
+    # Faust's terminal spinner sets the root logger to DEBUG (faust.worker
+    # `_setup_spinner_handler`) whenever the level is WARN or above: every log.debug call
+    # in aiokafka and Faust (one per produced message) then builds a LogRecord. About 10%
+    # of the worker's CPU under load (py-spy, docs/performance.md); no spinner, no DEBUG.
+    worker.spinner = None
     log.info("worker starting: bootstrap=%s web=%s:%s", settings.bootstrap, settings.web_host,
              settings.web_port)
     worker.execute_from_commandline()

@@ -1,0 +1,175 @@
+"""Kafka plumbing of ``deinfluence bench``: topics, backlogs, group progress, child processes.
+
+Everything here talks to the real broker with confluent-kafka; nothing is simulated.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
+
+from deinfluence.errors import DeinfluenceError
+from deinfluence.streams import topics
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class BenchError(DeinfluenceError):
+    """A benchmark phase could not complete (timeout, dead process)."""
+
+
+def wait(pred: Callable[[], bool], timeout: float, what: str, step: float = 0.2) -> float:
+    """Poll ``pred`` until true; returns the wall-clock time it became true."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pred():
+            return time.time()
+        time.sleep(step)
+    raise BenchError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def reset_topics(bootstrap: str, partitions: int, extra: Sequence[str] = ()) -> None:
+    """Delete every non-internal topic; create the pipeline's topics and ``extra`` afresh."""
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    existing = [t for t in admin.list_topics(timeout=10).topics if not t.startswith("__")]
+    if existing:
+        for fut in admin.delete_topics(existing, operation_timeout=30).values():
+            fut.result()
+        wait(lambda: not set(existing) & set(admin.list_topics(timeout=10).topics), 60, "deletion")
+    compact = {"cleanup.policy": "compact"}
+    names = (*topics.ALL, *extra)
+    new = [NewTopic(t, partitions, 1, config=compact if t in topics.COMPACTED else {})
+           for t in names]
+    for fut in admin.create_topics(new, operation_timeout=30).values():
+        fut.result()
+    wait(lambda: set(names) <= set(admin.list_topics(timeout=10).topics), 60, "topic creation")
+
+
+def produce(bootstrap: str, topic: str, values: Iterable[tuple[bytes | None, bytes]]) -> int:
+    """Produce ``(key, value)`` pairs as fast as the client allows; returns the count."""
+    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 20,
+                         "batch.size": 1_000_000})
+    n = 0
+    for key, value in values:
+        while True:
+            try:
+                producer.produce(topic, value, key)
+                break
+            except BufferError:
+                producer.poll(0.05)
+        n += 1
+    if producer.flush(60) != 0:
+        raise BenchError(f"could not deliver the backlog to {topic}")
+    return n
+
+
+def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
+    c = Consumer({"bootstrap.servers": bootstrap, "group.id": "bench-meta"})
+    try:
+        parts = c.list_topics(topic, timeout=10).topics[topic].partitions
+        return {p: c.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in parts}
+    finally:
+        c.close()
+
+
+def first_timestamp(bootstrap: str, topic: str) -> float:
+    """Earliest record timestamp (seconds) over the partitions' first records."""
+    c = Consumer({"bootstrap.servers": bootstrap, "group.id": "bench-meta",
+                  "enable.auto.commit": False})
+    try:
+        ends = end_offsets(bootstrap, topic)
+        c.assign([TopicPartition(topic, p, 0) for p, e in ends.items() if e > 0])
+        pending, first = {p for p, e in ends.items() if e > 0}, float("inf")
+        deadline = time.monotonic() + 20
+        while pending and time.monotonic() < deadline:
+            msg = c.poll(0.5)
+            if msg is None or msg.error() or msg.partition() not in pending:
+                continue
+            first = min(first, msg.timestamp()[1] / 1000)
+            pending.discard(msg.partition())
+            c.pause([TopicPartition(topic, msg.partition())])
+        return first
+    finally:
+        c.close()
+
+
+class GroupProgress:
+    """Has a consumer group committed everything of the topics it reads?"""
+
+    def __init__(self, bootstrap: str, group: str, topic_filter: Callable[[str], bool]) -> None:
+        self.bootstrap = bootstrap
+        self.consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": group,
+                                  "enable.auto.commit": False})
+        self.topic_filter = topic_filter
+
+    def caught_up(self) -> bool:
+        meta = self.consumer.list_topics(timeout=10).topics
+        tps = [TopicPartition(t, p) for t, m in meta.items() if self.topic_filter(t)
+               for p in m.partitions]
+        if not tps:
+            return False
+        committed = self.consumer.committed(tps, timeout=10)
+        for tp in committed:
+            _, high = self.consumer.get_watermark_offsets(TopicPartition(tp.topic, tp.partition),
+                                                          timeout=10)
+            if high > 0 and tp.offset < high:
+                return False
+        return True
+
+    def close(self) -> None:
+        self.consumer.close()
+
+
+class Child:
+    """A child process in its own session (stopped with its whole process group)."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], log: Path) -> None:
+        self.log = log
+        with open(log, "ab") as out:
+            self.proc = subprocess.Popen(argv, env={**os.environ, **env}, stdout=out,
+                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                         cwd=REPO, start_new_session=True)
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def peak_rss_mb(self) -> float:
+        """VmHWM of the process (its peak resident set), in MiB."""
+        try:
+            for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return 0.0
+
+    def check(self) -> None:
+        if not self.alive():
+            tail = self.log.read_text(errors="replace")[-2000:]
+            raise BenchError(f"child {self.proc.args} exited; log {self.log}:\n{tail}")
+
+    def stop(self) -> None:
+        if self.alive():
+            os.killpg(self.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.pid, signal.SIGKILL)
+                self.proc.wait(10)
+
+
+def python_child(script: list[str], env: dict[str, str], log: Path,
+                 python: str | None = None) -> Child:
+    return Child([python or sys.executable, *script], env, log)

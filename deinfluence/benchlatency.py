@@ -1,0 +1,95 @@
+"""Produce-to-aggregate latency of the running pipeline at a steady rate.
+
+Posts are produced at ``rate`` posts/s with ``created_at`` = now. A few posts per second
+(the samples) carry a hashtag of their own (``benchlatNNN``); the latency of a sample is
+the time from just before its ``produce()`` call to the moment a reader of
+``deinfluence.aggregates`` (started at the topic's end before producing) receives the
+first aggregate record of key ``hashtag|benchlatNNN`` (any window, final or not).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from confluent_kafka import OFFSET_END, Consumer, Producer, TopicPartition
+
+from deinfluence.streams import topics
+
+SAMPLES_PER_S = 5
+
+
+class AggregateWatcher(threading.Thread):
+    """Records the first arrival time of each ``benchlat*`` hashtag aggregate."""
+
+    def __init__(self, bootstrap: str) -> None:
+        super().__init__(daemon=True)
+        self.seen: dict[str, float] = {}
+        self.stopping = threading.Event()
+        self.ready = threading.Event()
+        self.consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "bench-latency",
+                                  "enable.auto.commit": False, "fetch.wait.max.ms": 10})
+        parts = self.consumer.list_topics(topics.AGGREGATES, timeout=10).topics[topics.AGGREGATES]
+        self.consumer.assign([TopicPartition(topics.AGGREGATES, p, OFFSET_END)
+                              for p in parts.partitions])
+
+    def run(self) -> None:
+        try:
+            while not self.stopping.is_set():
+                for msg in self.consumer.consume(500, 0.05):
+                    self.ready.set()
+                    if msg.error() or not msg.key() or b"|benchlat" not in msg.key():
+                        continue
+                    rec = orjson.loads(msg.value())
+                    if rec.get("key_type") == "hashtag":
+                        self.seen.setdefault(rec["key"], time.time())
+                self.ready.set()
+        finally:
+            self.consumer.close()
+
+
+def measure(bootstrap: str, posts: Sequence[dict[str, Any]], rate: float, duration: float,
+            drain: float = 30.0) -> dict[str, float]:
+    """Produce at ``rate`` for ``duration`` seconds; p50/p99 of the samples' latencies."""
+    watcher = AggregateWatcher(bootstrap)
+    watcher.start()
+    watcher.ready.wait(10)
+    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 5})
+    sent: dict[str, float] = {}
+    every = max(1, int(rate / SAMPLES_PER_S))
+    start = time.monotonic()
+    i = 0
+    while (elapsed := time.monotonic() - start) < duration:
+        due = int(elapsed * rate)
+        now = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+        while i < due:
+            post = dict(posts[i % len(posts)])
+            post["post_id"] = f"lat-{i}"
+            post["created_at"] = now
+            tag = None
+            if i % every == 0:
+                tag = f"benchlat{i}"
+                post["hashtags"] = [*(post.get("hashtags") or []), tag]
+                sent[tag] = time.time()
+            producer.produce(topics.RAW, orjson.dumps(post), post["post_id"].encode())
+            i += 1
+        producer.poll(0)
+        time.sleep(0.005)
+    producer.flush(30)
+    deadline = time.monotonic() + drain
+    while len(watcher.seen.keys() & sent.keys()) < len(sent) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    watcher.stopping.set()
+    watcher.join(10)
+    lat = sorted(watcher.seen[t] - sent[t] for t in sent if t in watcher.seen)
+    if not lat:
+        return {"p50_latency_s": float("nan"), "p99_latency_s": float("nan"),
+                "latency_samples": 0, "latency_missing": len(sent), "latency_rate": rate}
+    pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]  # noqa: E731
+    return {"p50_latency_s": pct(0.50), "p99_latency_s": pct(0.99), "latency_samples": len(lat),
+            "latency_missing": len(sent) - len(lat), "latency_rate": rate,
+            "latency_posts": i}

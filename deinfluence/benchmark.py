@@ -1,0 +1,210 @@
+"""``deinfluence bench``: the pipeline against Quix Streams, naive Faust and the raw client.
+
+Every phase runs on the same broker and the same generated posts, on topics reset
+beforehand. Throughput definition (the same for the three stream jobs): the job starts
+with the whole backlog already in its input topic; ``t0`` is the first sign of output
+(the job's "first message" mark, or for the pipeline the earliest record timestamp of
+``posts.classified``), ``t1`` is the first poll (every 0.2 s) at which the job's consumer
+group has committed every offset of every topic it consumes (for the pipeline:
+``posts.raw``, ``deinfluence.routed`` and ``deinfluence.partials``, so the roll-up state
+holds every post; for Quix also its repartition topics). Rate = posts / (t1 - t0).
+Commits happen every second, so t1 is late by up to ~1.2 s (rates are slightly low).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import time
+from argparse import Namespace
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from deinfluence import benchlatency
+from deinfluence.benchkafka import (
+    REPO,
+    Child,
+    GroupProgress,
+    end_offsets,
+    first_timestamp,
+    produce,
+    python_child,
+    reset_topics,
+    wait,
+)
+from deinfluence.streams import topics
+
+BENCH_TOPIC = "bench.posts"
+QUIX_OUT, FAUST_OUT = "bench.quix.counts", "bench.faust.counts"
+LATENCY_UPDATE_INTERVAL = 1.0  # seconds between non-final updates in the latency phase
+KEYS = ("posts_per_s", "posts_per_s_batched", "quix_posts_per_s", "faust_naive_posts_per_s",
+        "raw_consume_posts_per_s", "p50_latency_s", "p99_latency_s", "peak_rss_mb")
+
+
+def say(msg: str) -> None:
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+def generate_posts(n: int, rate: float = 1000.0, seed: int = 7) -> list[dict[str, Any]]:
+    """``n`` generated posts at ``rate`` posts per simulated second (the event-time density)."""
+    from deinfluence.cli.generate_cmd import build_generator
+
+    args = Namespace(posts=n, rate=rate, start=None, seed=seed, scenario=None, labels=False,
+                     brands=None, quiet_demo=True, days=None)
+    posts = list(build_generator(args)[0].posts())
+    return [posts[i % len(posts)] | {"post_id": f"b{i}"} for i in range(n)]  # exactly n
+
+
+class Bench:
+    def __init__(self, bootstrap: str, workdir: Path, partitions: int, timeout: float) -> None:
+        self.bootstrap, self.workdir = bootstrap, workdir
+        self.partitions, self.timeout = partitions, timeout
+        self.port = int(os.environ.get("DEINFLUENCE_BENCH_WEB_PORT", "19320"))
+        self.run_id = f"{int(time.time())}"
+
+    # -- helpers ---------------------------------------------------------------
+    def _track(self, child: Child, progress: GroupProgress, first: Any, n: int,
+               what: str) -> tuple[float, float]:
+        """Wait until the group caught up; returns (posts/s, seconds)."""
+        try:
+            def done() -> bool:
+                child.check()
+                return progress.caught_up()
+            t1 = wait(done, self.timeout, f"{what} to consume {n} posts", step=0.2)
+        finally:
+            progress.close()
+        t0 = first()
+        return n / max(1e-6, t1 - t0), t1 - t0
+
+    def worker(self, tag: str, **env: str) -> Child:
+        app_id = f"bench-{tag}-{self.run_id}"
+        base = {"DEINFLUENCE_BOOTSTRAP": self.bootstrap, "DEINFLUENCE_APP_ID": app_id,
+                "DEINFLUENCE_DATA_DIR": str(self.workdir / app_id),
+                "DEINFLUENCE_WEB_PORT": str(self.port), "DEINFLUENCE_LOG_LEVEL": "warning",
+                "DEINFLUENCE_IDLE_TIMEOUT": "3"}
+        self.port += 1
+        env = {**base, **env}
+        child = python_child(["-m", "deinfluence", "worker"], env,
+                             self.workdir / f"{app_id}.log")
+        child.app_id = app_id  # type: ignore[attr-defined]
+        child.web_port = int(env["DEINFLUENCE_WEB_PORT"])  # type: ignore[attr-defined]
+        return child
+
+    # -- phases ----------------------------------------------------------------
+    def load(self, posts: list[dict[str, Any]], envelope: int | None) -> int:
+        reset_topics(self.bootstrap, self.partitions, [BENCH_TOPIC, QUIX_OUT, FAUST_OUT])
+        single = [(p["post_id"].encode(), orjson.dumps(p)) for p in posts]
+        if envelope:
+            chunks = [posts[i:i + envelope] for i in range(0, len(posts), envelope)]
+            produce(self.bootstrap, topics.RAW, ((c[0]["post_id"].encode(), orjson.dumps(c))
+                                                  for c in chunks))
+        else:
+            produce(self.bootstrap, topics.RAW, single)
+            produce(self.bootstrap, BENCH_TOPIC, single)
+        return len(posts)
+
+    def pipeline(self, n: int, workers: int = 1) -> tuple[float, float, float]:
+        """(posts/s, seconds, peak RSS MiB of the first worker) over the backlog."""
+        children = [self.worker(f"pipe{workers}")]
+        app_id = children[0].app_id  # type: ignore[attr-defined]
+        for k in range(1, workers):  # the same consumer group, a state dir of its own
+            children.append(self.worker(f"pipe{workers}x{k}", DEINFLUENCE_APP_ID=app_id,
+                                        DEINFLUENCE_DATA_DIR=str(self.workdir / f"{app_id}-{k}")))
+        group = children[0].app_id  # type: ignore[attr-defined]
+        internal = {topics.RAW, topics.ROUTED, topics.PARTIALS}
+        progress = GroupProgress(self.bootstrap, group, lambda t: t in internal)
+        try:
+            rate, secs = self._track(children[0], progress, n=n, what="the pipeline worker",
+                                     first=lambda: first_timestamp(self.bootstrap, topics.CLASSIFIED))
+            return rate, secs, children[0].peak_rss_mb()
+        finally:
+            for c in children:
+                c.stop()
+
+    def job(self, name: str, script: str, python: str | None, n: int) -> tuple[float, float]:
+        group = f"bench-{name}-{self.run_id}"
+        mark = self.workdir / f"{group}.first"
+        out = QUIX_OUT if name == "quix" else FAUST_OUT
+        env = {"BENCH_BOOTSTRAP": self.bootstrap, "BENCH_GROUP": group, "BENCH_INPUT": BENCH_TOPIC,
+               "BENCH_OUTPUT": out, "BENCH_MARK": str(mark),
+               "BENCH_STATE_DIR": str(self.workdir / group), "BENCH_PARTITIONS": str(self.partitions)}
+        child = python_child([str(REPO / "bench" / script)], env, self.workdir / f"{group}.log", python)
+        keep = (lambda t: t == BENCH_TOPIC or t.startswith("repartition")) if name == "quix" else (
+            lambda t: t == BENCH_TOPIC)
+        progress = GroupProgress(self.bootstrap, group, keep)
+        try:
+            return self._track(child, progress, n=n, what=name,
+                               first=lambda: float(mark.read_text().strip()))
+        finally:
+            child.stop()
+
+    def raw_consume(self, n: int) -> tuple[float, float]:
+        from confluent_kafka import Consumer
+
+        c = Consumer({"bootstrap.servers": self.bootstrap, "group.id": f"bench-raw-{self.run_id}",
+                      "auto.offset.reset": "earliest", "enable.auto.commit": False})
+        c.subscribe([BENCH_TOPIC])
+        count, t0 = 0, None
+        deadline = time.monotonic() + self.timeout
+        try:
+            while count < n and time.monotonic() < deadline:
+                msgs = c.consume(10_000, 0.5)
+                if msgs and t0 is None:
+                    t0 = time.time()
+                count += sum(1 for m in msgs if not m.error())
+        finally:
+            c.close()
+        secs = time.time() - (t0 or time.time())
+        return n / max(1e-6, secs), secs
+
+    def latency(self, posts: list[dict[str, Any]], rate: float, duration: float) -> dict[str, Any]:
+        reset_topics(self.bootstrap, self.partitions)
+        child = self.worker("lat", DEINFLUENCE_UPDATE_INTERVAL=str(LATENCY_UPDATE_INTERVAL))
+        try:
+            wait(lambda: (child.check(), _ready(child))[1], 120, "the latency worker to be ready")
+            time.sleep(2)
+            result = benchlatency.measure(self.bootstrap, posts, rate, duration)
+            result["latency_worker_rss_mb"] = child.peak_rss_mb()
+            return result
+        finally:
+            child.stop()
+
+
+def _ready(child: Child) -> bool:
+    import urllib.request
+
+    url = f"http://127.0.0.1:{child.web_port}/health/ready"  # type: ignore[attr-defined]
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            return bool(json.loads(r.read()).get("ready"))
+    except OSError:
+        return False
+
+
+def versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for dist in ("faust-streaming", "aiokafka", "confluent-kafka", "polars", "orjson", "uvloop"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "absent"
+    out["kafka"] = os.environ.get("DEINFLUENCE_KAFKA_VERSION", "4.4.0")
+    return out
+
+
+def machine() -> dict[str, Any]:
+    model = next((line.split(":", 1)[1].strip() for line in
+                  Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "?")
+    mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0)
+    return {"nproc": os.cpu_count(), "cpu": model, "ram_gib": round(mem / 2**20, 1),
+            "load_avg_at_start": os.getloadavg()[0]}
+
+
+def end_count(bootstrap: str, topic: str) -> int:
+    return sum(end_offsets(bootstrap, topic).values())

@@ -1,0 +1,134 @@
+"""``deinfluence bench``: throughput and latency of the pipeline beside Quix Streams,
+a naive Faust agent and the bare client, on the real local broker (see docs/performance.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from deinfluence.benchkafka import REPO
+
+BENCH_PORT = 19310
+QUIX_PYTHON = REPO / ".local" / "quix-venv" / "bin" / "python"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "bench", help="benchmark the pipeline against Quix Streams, naive Faust and raw consume",
+        description="Starts its own broker (or uses --bootstrap, whose topics it DELETES) and "
+        "measures posts/s of each job over the same backlog, then latency at half the rate.")
+    p.add_argument("--posts", type=int, default=20_000, help="backlog size (default 20,000)")
+    p.add_argument("--duration", type=float, default=30.0,
+                   help="seconds of steady production in the latency phase (default 30)")
+    p.add_argument("--rate", type=float, default=1000.0,
+                   help="event-time density of the generated posts, posts per simulated second "
+                   "(default 1000: a firehose; 0.1 is the demo's sparse stream)")
+    p.add_argument("--envelope", type=int, default=250, help="posts per batch envelope (default 250)")
+    p.add_argument("--partitions", type=int, default=4, help="partitions per topic (default 4)")
+    p.add_argument("--json", type=Path, help="write the results here")
+    p.add_argument("--bootstrap", help="use this broker instead of starting one (topics are reset!)")
+    p.add_argument("--port", type=int, default=BENCH_PORT, help=f"own broker port (default {BENCH_PORT})")
+    p.add_argument("--workdir", type=Path, default=Path(".local/bench"), help="logs and state")
+    p.add_argument("--skip", default="", help="comma-separated phases to skip: quix,faust,two")
+    p.add_argument("--timeout", type=float, default=300.0, help="max seconds per phase")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from deinfluence import benchmark as bm
+    from deinfluence import localkafka
+
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    workdir = args.workdir.resolve()
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    own = args.bootstrap is None
+    data_dir = workdir.parent / "bench-kafka"
+    if own:
+        bm.say(f"starting a broker on port {args.port} ({data_dir})")
+        bootstrap = localkafka.start(data_dir, args.port, heap="1g").bootstrap
+    else:
+        bootstrap = args.bootstrap
+    results: dict[str, Any] = {"machine": bm.machine(), "versions": bm.versions(),
+                               "posts": args.posts, "event_rate": args.rate, "partitions": args.partitions,
+                               "envelope": args.envelope, "bootstrap": bootstrap}
+    started = time.monotonic()
+    try:
+        phases(bm.Bench(bootstrap, workdir, args.partitions, args.timeout), args, skip, results)
+    finally:
+        if own:
+            bm.say("stopping the broker")
+            localkafka.stop(data_dir)
+    results["total_seconds"] = round(time.monotonic() - started, 1)
+    table(results)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2, default=str) + "\n")
+        bm.say(f"wrote {args.json}")
+    return 0
+
+
+def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, Any]) -> None:
+    from deinfluence import benchmark as bm
+
+    n = args.posts
+    bm.say(f"generating {n:,} posts")
+    posts = bm.generate_posts(n, args.rate)
+    bm.say("producing the single-post backlog (posts.raw and bench.posts)")
+    bench.load(posts, None)
+
+    out["raw_consume_posts_per_s"], secs = bench.raw_consume(n)
+    bm.say(f"raw consume: {out['raw_consume_posts_per_s']:,.0f} posts/s ({secs:.1f} s)")
+    out["posts_per_s"], secs, out["peak_rss_mb"] = bench.pipeline(n)
+    out["pipeline_seconds"] = secs
+    bm.say(f"pipeline, one post per message: {out['posts_per_s']:,.0f} posts/s ({secs:.1f} s), "
+           f"peak RSS {out['peak_rss_mb']:.0f} MiB")
+    if "quix" not in skip:
+        quix_python = os.environ.get("DEINFLUENCE_BENCH_QUIX_PYTHON", str(QUIX_PYTHON))
+        out["quix_posts_per_s"], secs = bench.job("quix", "quix_job.py", quix_python, n)
+        bm.say(f"quix streams: {out['quix_posts_per_s']:,.0f} posts/s ({secs:.1f} s)")
+    if "faust" not in skip:
+        out["faust_naive_posts_per_s"], secs = bench.job("faust", "faust_naive.py", None, n)
+        bm.say(f"naive faust: {out['faust_naive_posts_per_s']:,.0f} posts/s ({secs:.1f} s)")
+
+    bm.say(f"producing the batched backlog (envelopes of {args.envelope})")
+    bench.load(posts, args.envelope)
+    out["posts_per_s_batched"], secs, rss = bench.pipeline(n)
+    out["peak_rss_mb"] = max(out["peak_rss_mb"], rss)
+    bm.say(f"pipeline, batch envelopes: {out['posts_per_s_batched']:,.0f} posts/s ({secs:.1f} s)")
+    if "two" not in skip:
+        bench.load(posts, None)
+        out["two_workers_posts_per_s"], secs, _ = bench.pipeline(n, workers=2)
+        bm.say(f"pipeline, two workers: {out['two_workers_posts_per_s']:,.0f} posts/s ({secs:.1f} s)")
+
+    rate = max(50.0, out["posts_per_s"] / 2)
+    bm.say(f"latency: producing {rate:,.0f} posts/s for {args.duration:.0f} s")
+    lat = bench.latency(posts, rate, args.duration)
+    out.update(lat)
+    out["peak_rss_mb"] = max(out["peak_rss_mb"], lat.get("latency_worker_rss_mb", 0.0))
+    bm.say(f"latency p50 {lat['p50_latency_s']:.2f} s, p99 {lat['p99_latency_s']:.2f} s "
+           f"({lat['latency_samples']} samples, {lat['latency_missing']} missing)")
+
+
+def table(r: dict[str, Any]) -> None:
+    from deinfluence.benchmark import KEYS
+
+    rows = [(k, r.get(k)) for k in (*KEYS, "two_workers_posts_per_s")]
+    width = max(len(k) for k, _ in rows)
+    print(f"{'metric':<{width}}  value")
+    for k, v in rows:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            text = "not measured"
+        elif k.endswith("_s") and "latency" in k:
+            text = f"{v:.3f}"
+        else:
+            text = f"{v:,.0f}"
+        print(f"{k:<{width}}  {text}")
+    sys.stdout.flush()

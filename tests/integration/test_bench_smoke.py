@@ -1,0 +1,40 @@
+"""`deinfluence bench` at toy size on the session broker: every figure is measured and positive."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+
+import pytest
+
+from deinfluence.benchmark import KEYS
+from deinfluence.cli.bench_cmd import QUIX_PYTHON
+from tests.integration.harness import REPO
+from tests.integration.kafka_support import base_port
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.mark.timeout(240)
+def test_bench_measures_every_figure(kafka, tmp_path):
+    assert QUIX_PYTHON.exists(), "Quix Streams venv missing: run `make bench-quix-venv`"
+    out = tmp_path / "bench.json"
+    env = {**os.environ, "DEINFLUENCE_BENCH_WEB_PORT": str(base_port() + 40)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "deinfluence", "bench", "--posts", "2000", "--duration", "4",
+         "--envelope", "100", "--partitions", "2", "--bootstrap", kafka.bootstrap,
+         "--workdir", str(tmp_path / "work"), "--timeout", "90", "--json", str(out)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=230,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(out.read_text())
+    for key in KEYS:
+        value = result[key]
+        assert isinstance(value, (int, float)) and math.isfinite(value) and value > 0, (key, value)
+    assert result["two_workers_posts_per_s"] > 0
+    assert result["latency_missing"] == 0, result
+    assert result["p50_latency_s"] <= result["p99_latency_s"]
+    assert "posts_per_s" in proc.stdout  # the table
