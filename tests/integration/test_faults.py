@@ -61,13 +61,13 @@ def test_broker_stopped_for_30s_and_restarted_while_the_worker_runs(own_broker, 
     """
     bootstrap = own_broker.bootstrap
     path = tmp_path / "posts.jsonl"
-    lines = synthetic_posts(12_000, seed=31, mean_gap_s=5.0)
+    lines = synthetic_posts(6_000, seed=31, mean_gap_s=5.0)
     path.write_bytes(b"\n".join(lines) + b"\n")
     expected = backfill(path, tmp_path / "bf")
     worker = Worker(bootstrap, tmp_path / "w1", unique_app_id("outage")).start()
     try:
-        produce(bootstrap, lines[:8_000])
-        wait_for_output(bootstrap, topics.CLASSIFIED, 1_000, worker)
+        produce(bootstrap, lines[:4_000])
+        wait_for_output(bootstrap, topics.CLASSIFIED, 500, worker)
 
         localkafka.stop(own_broker.data_dir)
         down_at = time.monotonic()
@@ -78,7 +78,7 @@ def test_broker_stopped_for_30s_and_restarted_while_the_worker_runs(own_broker, 
         assert restarted.bootstrap == bootstrap
         assert worker.alive(), "the worker exited while the broker was down:\n" + worker.log()
 
-        produce(bootstrap, lines[8_000:])
+        produce(bootstrap, lines[4_000:])
         latest = wait_for_equal(bootstrap, expected, timeout=180, alive=worker.alive)
         assert worker.alive(), "the worker exited after the broker came back:\n" + worker.log()
         if latest != expected:
@@ -108,7 +108,7 @@ def test_slow_downstream_gives_back_pressure_not_unbounded_memory(kafka, tmp_pat
     bootstrap = kafka.bootstrap
     reset_topics(bootstrap)
     path = tmp_path / "backlog.jsonl"
-    n = 30_000
+    n = 12_000
     lines = synthetic_posts(n, seed=37, mean_gap_s=3.0)
     path.write_bytes(b"\n".join(lines) + b"\n")
     expected = backfill(path, tmp_path / "bf")
