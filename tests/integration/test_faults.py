@@ -82,8 +82,13 @@ def test_broker_stopped_for_30s_and_restarted_while_the_worker_runs(own_broker, 
         latest = wait_for_equal(bootstrap, expected, timeout=180, alive=worker.alive)
         assert worker.alive(), "the worker exited after the broker came back:\n" + worker.log()
         if latest != expected:
-            pytest.fail("stream != backfill after a broker outage: "
-                        + describe_difference(latest, expected) + "\n" + worker.log(), pytrace=False)
+            pytest.fail(
+                "stream != backfill after a broker outage: "
+                + describe_difference(latest, expected)
+                + "\n"
+                + worker.log(),
+                pytrace=False,
+            )
         status, _ = worker.http("/health/ready")
         assert status == 200
     finally:
@@ -132,16 +137,25 @@ def test_slow_downstream_gives_back_pressure_not_unbounded_memory(kafka, tmp_pat
         early = max(r for t, r in samples if t < THROTTLE_S / 2)
         late = max(r for t, r in samples if t >= THROTTLE_S / 2)
         peak = max(r for _, r in samples)
-        print(f"RSS MiB: ready {rss_ready:.0f}, peak while throttled {peak:.0f} "
-              f"(first half {early:.0f}, second half {late:.0f}); classified {classified}/{n}")
+        print(
+            f"RSS MiB: ready {rss_ready:.0f}, peak while throttled {peak:.0f} "
+            f"(first half {early:.0f}, second half {late:.0f}); classified {classified}/{n}"
+        )
         assert classified < n // 3, "the quota did not slow the worker: no back-pressure tested"
         assert peak < rss_ready + 150, f"RSS grew from {rss_ready:.0f} to {peak:.0f} MiB"
-        assert late < early + 25, f"RSS kept growing under back-pressure: {early:.0f} -> {late:.0f} MiB"
+        assert late < early + 25, (
+            f"RSS kept growing under back-pressure: {early:.0f} -> {late:.0f} MiB"
+        )
 
         latest = wait_for_equal(bootstrap, expected, timeout=180, alive=worker.alive)
         if latest != expected:
-            pytest.fail("stream != backfill after back-pressure: "
-                        + describe_difference(latest, expected) + "\n" + worker.log(), pytrace=False)
+            pytest.fail(
+                "stream != backfill after back-pressure: "
+                + describe_difference(latest, expected)
+                + "\n"
+                + worker.log(),
+                pytrace=False,
+            )
     finally:
         set_producer_quota(bootstrap, client_id, None)
         worker.stop()
@@ -175,13 +189,16 @@ def topic_size(bootstrap: str, topic: str) -> int:
     consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": unique_app_id("probe")})
     try:
         parts = consumer.list_topics(topic, timeout=10).topics[topic].partitions
-        return sum(consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1]
-                   for p in parts)
+        return sum(
+            consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in parts
+        )
     finally:
         consumer.close()
 
 
-def wait_for_output(bootstrap: str, topic: str, n: int, worker: Worker, timeout: float = 120) -> None:
+def wait_for_output(
+    bootstrap: str, topic: str, n: int, worker: Worker, timeout: float = 120
+) -> None:
     deadline = time.monotonic() + timeout
     while topic_size(bootstrap, topic) < n:
         assert worker.alive(), worker.log()

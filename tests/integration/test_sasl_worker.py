@@ -95,7 +95,7 @@ def drop_topics(plain_bootstrap: str) -> None:
     """Delete every non-internal topic, through the broker's plaintext listener."""
     admin = AdminClient({"bootstrap.servers": plain_bootstrap})
     existing = [t for t in admin.list_topics(timeout=10).topics if not t.startswith("__")]
-    for future in (admin.delete_topics(existing, operation_timeout=30).values() if existing else []):
+    for future in admin.delete_topics(existing, operation_timeout=30).values() if existing else []:
         future.result()
     deadline = time.monotonic() + 30
     while set(existing) & set(admin.list_topics(timeout=10).topics):
@@ -127,11 +127,18 @@ def test_worker_over_sasl_ssl_equals_backfill_and_never_shows_the_password(
 
         latest = wait_for_equal(secure.broker.bootstrap, expected, timeout=180, alive=worker.alive)
         if latest != expected:
-            pytest.fail("stream != backfill over SASL_SSL: " + describe_difference(latest, expected)
-                        + "\n" + worker.log()[-3000:], pytrace=False)
+            pytest.fail(
+                "stream != backfill over SASL_SSL: "
+                + describe_difference(latest, expected)
+                + "\n"
+                + worker.log()[-3000:],
+                pytrace=False,
+            )
 
         # the same records read back through the authenticated listener
-        settings = load_settings(**{k.removeprefix("DEINFLUENCE_").lower(): v for k, v in env.items()})
+        settings = load_settings(
+            **{k.removeprefix("DEINFLUENCE_").lower(): v for k, v in env.items()}
+        )
         over_sasl = read_topic(confluent_config(settings), topics.AGGREGATES, timeout=60)
         assert {r.key.decode() for r in over_sasl if r.key} == set(expected)
 
@@ -147,7 +154,9 @@ def test_worker_over_sasl_ssl_equals_backfill_and_never_shows_the_password(
     assert secure.password not in log, "the worker log shows the SASL password"
 
 
-def test_worker_with_a_wrong_password_fails_without_showing_it(secure: Secure, tmp_path: Path) -> None:
+def test_worker_with_a_wrong_password_fails_without_showing_it(
+    secure: Secure, tmp_path: Path
+) -> None:
     wrong = secrets.token_urlsafe(18)
     env = {**secure.env(password_in_file=False), "DEINFLUENCE_SASL_PASSWORD": wrong}
     worker = Worker(secure.broker.sasl_ssl_bootstrap, tmp_path / "w1", unique_app_id("bad"), **env)
