@@ -11,7 +11,7 @@ from typing import Any
 
 from deinfluence.processors.classify import Classifier
 from deinfluence.processors.eventtime import Item, last_position, position, split_position
-from deinfluence.schemas.deadletter import deadletter_record
+from deinfluence.schemas.deadletter import deadletter_record, deadletter_records
 from deinfluence.schemas.post import Limits, decode_message
 
 
@@ -33,9 +33,8 @@ def prepare_batch(
     dead: list[dict[str, Any]] = []
     for offset, value in messages:
         dec = decode_message(value, limits, now_ms)
-        for err in dec.errors:
-            dead.append(deadletter_record(
-                err.reason, err.detail, value, topic, partition, offset, err.index, now_ms))
+        if dec.errors:
+            dead.extend(deadletter_records(dec.errors, value, topic, partition, offset, now_ms))
         for post, ts, index in zip(dec.posts, dec.event_ms, dec.indexes, strict=True):
             posts.append(post)
             where.append((position(offset, index), ts))

@@ -19,6 +19,7 @@ from deinfluence.processors.lexicon import LANGUAGES, Cue, PhraseIndex, cue_entr
 from deinfluence.processors.reasons import REASONS, reasons_for
 from deinfluence.processors.sponsorship import CODE_WORDS, has_affiliate_code, is_sponsored
 from deinfluence.processors.stance import collect, decide, layout
+from deinfluence.processors.stems import FIRST_PERSON, StemIndex
 from deinfluence.processors.tokens import original_tokens, tokenize
 
 STANCES = ("deinfluencing", "promoting", "neutral")
@@ -48,6 +49,7 @@ class RuleClassifier:
         self._aliases = self.catalog.alias_entries()
         self._indexes: dict[str, PhraseIndex] = {}
         self._negators: dict[str, frozenset[str]] = {}
+        self._stems: dict[str, StemIndex] = {}
 
     def _index(self, lang: str) -> tuple[PhraseIndex, frozenset[str]]:
         key = lang if lang in LANGUAGES else UNDETERMINED
@@ -57,6 +59,13 @@ class RuleClassifier:
             self._indexes[key] = index
             self._negators[key] = negators(key)
         return index, self._negators[key]
+
+    def _stem_index(self, lang: str) -> StemIndex:
+        key = lang if lang in LANGUAGES else UNDETERMINED
+        stems = self._stems.get(key)
+        if stems is None:
+            stems = self._stems[key] = StemIndex(key)
+        return stems
 
     def classify_batch(self, posts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """Classify a micro-batch; never raises on odd text (empty, huge, emoji, any script)."""
@@ -79,12 +88,14 @@ class RuleClassifier:
         lang = normalize_lang(post.get("lang")) or detect_lang(toks, text.lower())
         index, negs = self._index(lang)
         hits = index.scan(toks)
-        cue_hits = [h for h in hits if h[2].__class__ is Cue]
+        cue_hits = self._stem_index(lang).add_hits(
+            toks, [h for h in hits if h[2].__class__ is Cue], hits
+        )
         mentions = self._mentions(toks, text, hits)
         lay = layout(toks)
         affiliate = not CODE_WORDS.isdisjoint(toks) and has_affiliate_code(text)
         found = collect(toks, cue_hits, lay, negs, affiliate)
-        verdict = decide(found, mentions, lay)
+        verdict = decide(found, mentions, lay, not FIRST_PERSON.isdisjoint(toks))
         out = dict(post)
         out["stance"] = verdict.stance
         out["targets"] = verdict.targets

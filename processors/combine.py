@@ -7,7 +7,9 @@ changelog partition:
 
 - ``{q}|P|{key}|{pane}`` -> ``[applied_position, *counts]``: cumulative counts of the
   posts of this partition in that pane, through input position ``applied_position``;
-- ``{q}|D|{post_id}`` -> ``[first_position, event_ms]``: dedup memory;
+- ``{q}|D|{offset}`` -> ``[[post_id, position, event_ms], ...]``: dedup memory, one entry
+  per input message (not per post: a changelog record per post would double the traffic),
+  indexed by post_id in memory and rebuilt from the entries after a restart;
 - ``{q}|S`` -> ``{source: [watermark, idle]}``: what each raw partition reported;
 - ``{q}|W`` -> ``[last_position, effective_watermark]``: progress, written *last* by the
   caller after every output of the batch is acknowledged.
@@ -74,7 +76,8 @@ class CombineFold:
         self.cfg = cfg
         self._prefix = f"{partition}|"
         self._panes: dict[int, set[str]] = defaultdict(set)
-        self._dedup: dict[int, list[str]] = defaultdict(list)
+        self._dedup: dict[int, list[str]] = defaultdict(list)  # hour -> D keys expiring then
+        self._seen: dict[str, int] = {}  # post_id -> first position
         self._max_applied = -1
         self._indexed = False
 
@@ -99,12 +102,14 @@ class CombineFold:
             res.through = max(res.through, last_position(batch.offset))
             sources = max(sources, batch.sources)
             self._report(batch)
+            first_seen: list[list[Any]] = []
             for index, (event_ms, post) in enumerate(batch.posts):
                 item = Item(position(batch.offset, index), post, event_ms)
-                if self._is_duplicate(item):
+                if self._is_duplicate(item, first_seen):
                     res.duplicates += 1
                 else:
                     counted.append(item)
+            self._remember(batch.offset, first_seen)
         res.counted = len(counted)
         res.partials = self._apply(counted, res.through)
         res.watermark = effective_watermark(self._reported(), sources, previous_wm)
@@ -133,14 +138,26 @@ class CombineFold:
     def _reported(self) -> dict[int, list[Any]]:
         return {int(src): v for src, v in (self.store.get(f"{self.q}|S") or {}).items()}
 
-    def _is_duplicate(self, item: Item) -> bool:
-        dkey = f"{self.q}|D|{item.post['post_id']}"
-        seen = self.store.get(dkey)
+    def _is_duplicate(self, item: Item, first_seen: list[list[Any]]) -> bool:
+        post_id = item.post["post_id"]
+        seen = self._seen.get(post_id)
         if seen is not None:
-            return bool(seen[0] != item.offset)  # the same position is a replay, not a duplicate
-        self.store[dkey] = [item.offset, item.event_ms]
-        self._dedup[item.event_ms // HOUR_MS].append(dkey)
+            return seen != item.offset  # the same position is a replay, not a duplicate
+        self._seen[post_id] = item.offset
+        first_seen.append([post_id, item.offset, item.event_ms])
         return False
+
+    def _remember(self, offset: int, first_seen: list[list[Any]]) -> None:
+        """Persist the post_ids first seen in one input message, as one entry."""
+        if not first_seen:
+            return
+        dkey = f"{self.q}|D|{offset}"
+        old = self.store.get(dkey)
+        if old is not None:  # a replay of the message: keep what the entry already holds
+            known = {row[0] for row in old}
+            first_seen = old + [row for row in first_seen if row[0] not in known]
+        self.store[dkey] = first_seen
+        self._dedup[max(row[2] for row in first_seen) // HOUR_MS].append(dkey)
 
     def _apply(self, items: list[Item], through: int) -> list[tuple[str, int, list[int]]]:
         pane_ms = self.cfg.pane_ms
@@ -195,8 +212,9 @@ class CombineFold:
         horizon_hour = (watermark - self.cfg.dedup_horizon_ms) // HOUR_MS
         for hour in [h for h in self._dedup if h < horizon_hour]:
             for dkey in self._dedup.pop(hour):
-                self.store.pop(dkey, None)
-                expired += 1
+                for post_id, *_ in self.store.pop(dkey, None) or ():
+                    self._seen.pop(post_id, None)
+                    expired += 1
         return expired
 
     def _ensure_index(self) -> None:
@@ -212,4 +230,7 @@ class CombineFold:
                 self._panes[int(key.rsplit("|", 1)[1])].add(key)
                 self._max_applied = max(self._max_applied, self.store[key][0])
             elif kind == "D":
-                self._dedup[self.store[key][1] // HOUR_MS].append(key)
+                rows = self.store[key]
+                for post_id, pos, _ in rows:
+                    self._seen.setdefault(post_id, pos)
+                self._dedup[max(row[2] for row in rows) // HOUR_MS].append(key)

@@ -13,7 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from deinfluence.processors.lexicon_colloquial import COLLOQUIAL
 from deinfluence.processors.lexicon_en import EN, NEGATORS_EN, UNIVERSAL
+from deinfluence.processors.lexicon_general import GENERAL
 from deinfluence.processors.lexicon_germanic import DA, DE, NEGATORS_GERMANIC, NL
 from deinfluence.processors.lexicon_romance import ES, FR, NEGATORS_ROMANCE
 from deinfluence.processors.tokens import expand, tokenize_phrase
@@ -152,13 +154,15 @@ def _rest_matches(toks: Sequence[str], at: int, rest: list[str]) -> bool:
     return all(want == "*" or want == got for want, got in zip(rest, toks[at:], strict=False))
 
 
-def compile_lexicon(lexicon: Mapping[str, str]) -> list[tuple[tuple[str, ...], Cue]]:
-    """Expand and tokenise every phrase of a lexicon."""
+def compile_lexicon(
+    lexicon: Mapping[str, str], grouped: bool = False
+) -> list[tuple[tuple[str, ...], Cue]]:
+    """Expand and tokenise every phrase of a lexicon (``grouped``: see :func:`_line_phrases`)."""
     out: list[tuple[tuple[str, ...], Cue]] = []
     for kind, text in lexicon.items():
         polarity, weight, direction = KINDS[kind]
         for line in text.strip().splitlines():
-            for phrase, reasons in _line_phrases(line):
+            for phrase, reasons in _line_phrases(line, grouped):
                 for variant in expand(phrase):
                     toks = tokenize_phrase(variant)
                     if toks:
@@ -166,14 +170,22 @@ def compile_lexicon(lexicon: Mapping[str, str]) -> list[tuple[tuple[str, ...], C
     return out
 
 
-def _line_phrases(line: str) -> list[tuple[str, tuple[str, ...]]]:
-    """``a @x | b @y`` tags each phrase; ``a | b | c @x`` (only the last tagged) tags them all."""
+def _line_phrases(line: str, grouped: bool = False) -> list[tuple[str, tuple[str, ...]]]:
+    """``a @x | b @y`` tags each phrase; ``a | b | c @x`` (only the last tagged) tags them all;
+    with ``grouped``, ``a | b @x | c | d @y`` tags untagged phrases with the tag closing them."""
     parts = []
     for segment in line.split("|"):
         phrase, _, tail = segment.partition("@")
         reasons = tuple(r.strip() for r in tail.split(",") if r.strip())
         if phrase.strip():
             parts.append((phrase.strip(), reasons))
+    tagged = [i for i, (_, r) in enumerate(parts) if r]
+    if grouped and len(tagged) > 1:
+        out, start = [], 0
+        for i in tagged:
+            out += [(p, parts[i][1]) for p, _ in parts[start : i + 1]]
+            start = i + 1
+        return out + parts[start:]
     if len(parts) > 1 and parts[-1][1] and not any(r for _, r in parts[:-1]):
         parts = [(p, parts[-1][1]) for p, _ in parts]
     return parts
@@ -181,14 +193,17 @@ def _line_phrases(line: str) -> list[tuple[str, tuple[str, ...]]]:
 
 def cue_entries(lang: str) -> list[tuple[tuple[str, ...], Cue]]:
     """Cue entries for one language (universal + English + own); all languages for others."""
-    parts = [UNIVERSAL, EN]
+    parts = [UNIVERSAL, EN, COLLOQUIAL["en"], GENERAL["en"]]
     if lang in LEXICONS and lang != "en":
-        parts.append(LEXICONS[lang])
+        parts += [LEXICONS[lang], COLLOQUIAL[lang], GENERAL[lang]]
     elif lang not in LEXICONS:
         parts.extend(v for k, v in LEXICONS.items() if k != "en")
+        parts.extend(v for k, v in COLLOQUIAL.items() if k != "en")
+        parts.extend(v for k, v in GENERAL.items() if k != "en")
     merged: dict[tuple[str, ...], Cue] = {}
     for part in parts:
-        for toks, cue in compile_lexicon(part):
+        grouped = any(part is layer[k] for layer in (COLLOQUIAL, GENERAL) for k in layer)
+        for toks, cue in compile_lexicon(part, grouped):
             merged[toks] = _merge(merged.get(toks), cue)
     return list(merged.items())
 

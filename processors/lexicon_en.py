@@ -37,7 +37,7 @@ UNIVERSAL = {
         #affiliate | #advertisement | #paidpartnership | #anzeige | #werbung | #reklame | #annonce
         #adv | #advertentie | #samenwerking | #gesponsord | #publicidad | #patrocinado
         #colaboración | #colaboracion | #publicité | #publicite | #sponsorisé | #sponsorise
-        #partenariat | #sponsoreret | #samarbejde | #kooperation
+        #partenariat | #sponsoreret | #samarbejde | #kooperation | #publi | #pub | #werbunginfo | #gesponsert | #advertorial
     """,
     "nospons": """
         #notsponsored | #notanad | #nonsponsored
@@ -174,7 +174,7 @@ EN = {
         great | glowing | slaps | actually slap | actually slaps | 😭 worth it | regret nothing
         no regrets | not even mad | is back | grabbed 2 | got it in | already in my cart | 🤍 | 💗
         perfect | genuinely the only | hasn't looked this good | sound great | so good | so easy
-        i'll die on this hill | genuinely | lasts all day | one dot lasts | works for me
+        i'll die on this hill | lasts all day | one dot lasts | works for me
     """,
     "alt": """
         does * the same | does the same | do the same | does the job | does it better | same thing for | the same for

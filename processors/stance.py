@@ -27,6 +27,8 @@ _QUESTION_PROOF = frozenset(
 _FLIPPED = Cue("bad", -1, 1.5, -1, (), "negated praise")
 _AFFILIATE = Cue("go", 1, 1.5, 0, (), "affiliate code")
 _MAX_CUES = 8
+_LONE_FLAW = 0.75  # criticism enough when nothing speaks for the product
+_EXPERIENCE = 0.5  # added to the criticism of a first-person post that reports a flaw
 
 
 @dataclass(slots=True)
@@ -130,6 +132,7 @@ def collect(
             and cue.kind in ("go", "good")
             and cue.phrase[:1].isalnum()
             and _negated(toks, window_from, start, lay, negators)
+            and negators.isdisjoint(toks[start:end])  # "never been this soft" negates itself
         ):
             cue = _FLIPPED
             weight = cue.weight
@@ -148,15 +151,26 @@ def _negated(
     return any(toks[j] in negators and lay.sentence[j] == sent for j in range(window_from, start))
 
 
-def decide(found: Sequence[Found], mentions: Sequence[tuple[int, str]], lay: Layout) -> Verdict:
-    """The post's stance and its targets."""
+def decide(
+    found: Sequence[Found],
+    mentions: Sequence[tuple[int, str]],
+    lay: Layout,
+    first_person: bool = False,
+) -> Verdict:
+    """The post's stance and its targets.
+
+    With ``first_person`` (the author speaks of their own purchase) a reported flaw weighs
+    more: "mine broke after two weeks" is a warning, not a spec sheet.
+    """
     reversal = max((f.start for f in found if f.cue.kind == "reversal"), default=-1)
     for f in found:
         if f.cue.polarity < 0 and f.start < reversal:
             f.weight = 0.0  # "everyone said it was overhyped... sorry deinfluencers"
     totals = _totals(found)
+    if first_person and totals["flaw"] and totals["pos"] < 1.0:
+        totals["neg"] += _EXPERIENCE
     scores = attribute(found, mentions, lay)
-    stance = _post_stance(totals, scores, found)
+    stance = _post_stance(totals, scores, found, bool(mentions) or first_person)
     targets = brand_targets(stance, scores, found, mentions, lay)
     margin = abs(totals["neg"] - totals["pos"])
     if stance == NEUTRAL:
@@ -183,17 +197,23 @@ def _totals(found: Sequence[Found]) -> dict[str, float]:
         "mixed": 0.0,
         "reversal_at": -1.0,
         "alt": 0.0,
+        "flaw": 0.0,
+        "price": 0.0,
     }
     reversal = max((f.start for f in found if f.cue.kind == "reversal"), default=-1)
     totals["reversal_at"] = float(reversal)
     for f in found:
         kind = f.cue.kind
+        if kind == "topic" and "price" in f.cue.reasons:
+            totals["price"] += 1.0
         if kind in ("meta", "news", "mixed"):
             totals[kind] += f.weight
         elif kind in ("alt", "altrev"):
             totals["alt"] += 1.0
         elif f.cue.polarity < 0 and f.start > reversal:
             totals["neg"] += f.weight
+            if kind == "flaw":
+                totals["flaw"] += f.weight
             if kind in ("stop", "rhet", "sarcasm", "notsaying"):
                 totals["stop"] += f.weight
         elif f.cue.polarity > 0:
@@ -201,7 +221,12 @@ def _totals(found: Sequence[Found]) -> dict[str, float]:
     return totals
 
 
-def _post_stance(totals: dict[str, float], scores: dict[str, float], found: Sequence[Found]) -> str:
+def _post_stance(
+    totals: dict[str, float],
+    scores: dict[str, float],
+    found: Sequence[Found],
+    about_a_purchase: bool = True,
+) -> str:
     neg, pos = totals["neg"], totals["pos"]
     if totals["reversal_at"] >= 0 and pos >= neg:
         return PROMOTING
@@ -211,6 +236,8 @@ def _post_stance(totals: dict[str, float], scores: dict[str, float], found: Sequ
         and any(s > 0 for s in scores.values())
     ):
         return DEINFLUENCING  # a redirect: its main act is talking people out of X
+    if totals["alt"] and totals["price"] and not neg and pos < 2 and not totals["mixed"]:
+        return DEINFLUENCING  # "$70 for X... Y does the same": a price comparison redirects
     if totals["meta"] >= 1 and totals["stop"] < 2 * totals["meta"] + 1 and pos < 2:
         return NEUTRAL
     if totals["news"] >= 1 and neg < 2 and pos < 2:
@@ -219,6 +246,8 @@ def _post_stance(totals: dict[str, float], scores: dict[str, float], found: Sequ
         return NEUTRAL
     if neg >= 1.0 and neg >= 0.8 * pos:
         return DEINFLUENCING
+    if neg >= _LONE_FLAW and not pos and about_a_purchase:
+        return DEINFLUENCING  # one reported flaw and nothing good said
     if pos >= 1.0:
         return PROMOTING
     return NEUTRAL

@@ -4,11 +4,39 @@ A message value is one JSON object or a batch envelope (a non-empty JSON array o
 objects). Decoding never raises for bad input: it returns the valid posts and one
 :class:`~deinfluence.errors.ValidationError` per rejected record, so the caller can
 dead-letter each with its reason and keep going.
+
+Choices for ambiguous input (see ``docs/failure-modes.md``):
+
+- **Duplicate keys** (``{"post_id": "a", "post_id": "b"}``) are rejected with reason
+  ``duplicate_key``: RFC 8259 leaves their meaning to the parser, and a producer and this
+  pipeline could read different posts out of the same bytes. orjson keeps the last value and
+  cannot report duplicates, so a cheap exact test runs on every message: each key in the raw
+  text is followed by one ``:`` outside strings, and orjson re-serialises every key with one
+  ``:`` and every ``:`` inside a string literally, so the raw text holds more colons than
+  ``orjson.dumps(doc)`` exactly when a key was dropped, unless a colon was written as the
+  escape ``\\u003a`` (and when ``orjson.dumps(doc)`` gives back the message itself, as
+  it does for compact producers, no key can have been dropped and the counting is
+  skipped). Only messages where the counts differ or such an escape occurs are
+  parsed a second time with :func:`json.loads` and an ``object_pairs_hook`` to find the
+  duplicate (and the envelope index of the post that holds it). ``bench/decoder_cost.py``
+  measures what the test adds to the decoder's per-post cost (figures in
+  ``docs/failure-modes.md``).
+- **A UTF-8 byte order mark** at the start is skipped (RFC 8259 section 8.1 lets parsers
+  ignore it).
+- **Lone surrogate escapes** (``"\\ud800"``) are rejected with reason ``invalid_unicode``:
+  the text is not a Unicode string (typically a producer cut an emoji in half).
+- **Timestamps** must match RFC 3339's ``date-time`` exactly (``T`` or ``t``, seconds,
+  optional fraction, ``Z`` or ``+hh:mm``); ISO 8601 forms that Python also reads (week
+  dates, basic format, missing seconds or offset) are ``invalid_timestamp``. A leap second
+  (``:60``) is read as ``:59``.
+- **Null optional fields** (``"lang": null``) count as absent.
 """
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,6 +50,10 @@ METRIC_FIELDS = ("views", "likes", "comments", "shares")
 MIN_EVENT_MS = 1_072_915_200_000  # 2004-01-01T00:00:00Z: no social post is older
 FUTURE_SLACK_MS = 86_400_000  # a day of clock skew is tolerated, more is absurd
 _BOM = b"\xef\xbb\xbf"
+_RFC3339 = re.compile(
+    r"(\d{4}-\d{2}-\d{2})[Tt](\d{2}:\d{2}):(\d{2})(?:\.(\d{1,6})\d*)?([Zz]|[+-]\d{2}:\d{2})",
+    re.ASCII,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +88,12 @@ def decode_message(value: bytes | None, limits: Limits, now_ms: int) -> Decoded:
     """
     out = Decoded([], [], [], [])
     try:
-        doc = _parse(value, limits)
+        doc, duplicates = _parse(value, limits)
     except ValidationError as exc:
         out.errors.append(exc)
         return out
     if isinstance(doc, dict):
-        _accept(out, doc, None, limits, now_ms)
+        _accept(out, doc, None, limits, now_ms, None in duplicates)
     elif isinstance(doc, list):
         if not doc:
             out.errors.append(ValidationError("empty_envelope", "a batch envelope must not be empty"))
@@ -70,14 +102,18 @@ def decode_message(value: bytes | None, limits: Limits, now_ms: int) -> Decoded:
                 "envelope_too_large", f"{len(doc)} posts > limit {limits.max_envelope_posts}"))
         else:
             for index, item in enumerate(doc):
-                _accept(out, item, index, limits, now_ms)
+                _accept(out, item, index, limits, now_ms, index in duplicates)
     else:
         out.errors.append(ValidationError("not_an_object", f"JSON {type(doc).__name__} is not a post"))
     return out
 
 
-def _accept(out: Decoded, item: Any, index: int | None, limits: Limits, now_ms: int) -> None:
+def _accept(
+    out: Decoded, item: Any, index: int | None, limits: Limits, now_ms: int, duplicate: bool,
+) -> None:
     try:
+        if duplicate:
+            raise ValidationError("duplicate_key", "an object has the same key twice")
         ts = validate_post(item, limits, now_ms)
     except ValidationError as exc:
         exc.index = index
@@ -88,7 +124,8 @@ def _accept(out: Decoded, item: Any, index: int | None, limits: Limits, now_ms: 
     out.indexes.append(index)
 
 
-def _parse(value: bytes | None, limits: Limits) -> Any:
+def _parse(value: bytes | None, limits: Limits) -> tuple[Any, set[int | None]]:
+    """The JSON document, and where duplicate keys are (``None``: the top level object)."""
     if value is None:
         raise ValidationError("empty_message", "message has no value (tombstone)")
     if len(value) > limits.max_message_bytes:
@@ -99,14 +136,66 @@ def _parse(value: bytes | None, limits: Limits) -> Any:
     try:
         doc = orjson.loads(value)
     except orjson.JSONDecodeError as exc:
-        try:
-            value.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ValidationError("not_utf8", "message value is not valid UTF-8") from exc
-        raise ValidationError("not_json", f"not JSON: {exc}") from exc
+        raise _parse_error(value, exc) from exc
     if _depth(doc, limits.max_json_depth) > limits.max_json_depth:
         raise ValidationError("too_deep", f"JSON nesting deeper than {limits.max_json_depth}")
-    return doc
+    return doc, _duplicates(value, doc)
+
+
+def _parse_error(value: bytes, exc: orjson.JSONDecodeError) -> ValidationError:
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError:
+        return ValidationError("not_utf8", "message value is not valid UTF-8")
+    message = str(exc)
+    if "depth limit" in message:  # orjson stops at 1024 levels, before our own limit is checked
+        return ValidationError("too_deep", f"JSON nesting too deep: {message}")
+    if "surrogate" in message:
+        return ValidationError("invalid_unicode", f"lone surrogate escape: {message}")
+    return ValidationError("not_json", f"not JSON: {message}")
+
+
+class _DuplicateKeys(dict):  # type: ignore[type-arg]
+    """Marks an object that had a key twice (only built on the rare slow path)."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    return _DuplicateKeys(out) if len(out) < len(pairs) else out
+
+
+def _duplicates(value: bytes, doc: Any) -> set[int | None]:
+    """Envelope indexes (``None``: the whole message) of objects with a duplicate key."""
+    if not isinstance(doc, dict | list):
+        return set()
+    try:
+        again = orjson.dumps(doc)
+    except orjson.JSONEncodeError:  # deeper than orjson writes (max_json_depth set above 254)
+        again = b""
+    if again == value:
+        return set()  # compact producers (orjson, JSON.stringify): the bytes hold no dropped key
+    if value.count(b":") == again.count(b":") and b"\\u003" not in value:
+        return set()  # exact: no key was dropped (see the module docstring)
+    try:
+        pairs = json.loads(value.decode("utf-8"), object_pairs_hook=_pairs)
+    except (ValueError, RecursionError):  # orjson read it, so this is not expected
+        return {None}
+    if isinstance(pairs, dict):
+        return {None} if _has_duplicate(pairs) else set()
+    return {i for i, item in enumerate(pairs) if _has_duplicate(item)}
+
+
+def _has_duplicate(node: Any) -> bool:
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _DuplicateKeys):
+            return True
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 def _depth(doc: Any, limit: int) -> int:
@@ -127,15 +216,24 @@ def _depth(doc: Any, limit: int) -> int:
 
 
 def parse_timestamp_ms(value: Any) -> int:
-    """Milliseconds since the epoch of an RFC 3339 timestamp that carries an offset or ``Z``."""
-    if not isinstance(value, str) or len(value) > 64:
+    """Milliseconds since the epoch of an RFC 3339 ``date-time`` (with an offset or ``Z``).
+
+    Example:
+        >>> parse_timestamp_ms("2026-11-01T01:00:00.5+01:00")
+        1793491200500
+    """
+    if not isinstance(value, str):
         raise ValidationError("wrong_type", "created_at must be an RFC 3339 string")
+    match = _RFC3339.fullmatch(value) if len(value) <= 64 else None
+    if match is None:
+        raise ValidationError("invalid_timestamp", f"created_at {value[:40]!r} is not RFC 3339")
+    date, hm, sec, frac, offset = match.groups()
+    sec = "59" if sec == "60" else sec  # a leap second: Python has no 23:59:60
+    iso = f"{date}T{hm}:{sec}{'.' + frac.ljust(6, '0') if frac else ''}{offset.upper()}"
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise ValidationError("invalid_timestamp", f"created_at {value[:40]!r} is not RFC 3339") from exc
-    if parsed.tzinfo is None or "T" not in value.upper():
-        raise ValidationError("invalid_timestamp", f"created_at {value[:40]!r} has no offset or Z")
+        parsed = datetime.fromisoformat(iso)
+    except ValueError as exc:  # month 13, day 32, year 0, offset +24:00 ...
+        raise ValidationError("invalid_timestamp", f"created_at {value[:40]!r}: {exc}") from exc
     return int(parsed.timestamp() * 1000)
 
 
@@ -151,6 +249,8 @@ def validate_post(post: Any, limits: Limits, now_ms: int) -> int:
         raise ValidationError("wrong_type", "post_id must be a string")
     if not 1 <= len(post_id) <= limits.max_post_id_chars:
         raise ValidationError("invalid_field", f"post_id length {len(post_id)} not in 1..{limits.max_post_id_chars}")
+    if not isinstance(post["platform"], str):
+        raise ValidationError("wrong_type", "platform must be a string")
     if post["platform"] not in PLATFORMS:
         raise ValidationError("invalid_field", f"unknown platform {str(post['platform'])[:40]!r}")
     if not isinstance(text, str):

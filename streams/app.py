@@ -37,6 +37,7 @@ def make_app(settings: Settings) -> faust.App:
         topic_partitions=settings.partitions,
         topic_replication_factor=settings.replication_factor,
         web_host=settings.web_host,
+        web_bind=settings.web_host,  # Faust binds web_bind (default 0.0.0.0), not web_host
         web_port=settings.web_port,
         web_in_thread=False,
         consumer_auto_offset_reset="earliest",

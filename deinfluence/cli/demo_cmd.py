@@ -16,8 +16,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help="run the whole pipeline locally with generated posts and a live view")
     p.add_argument("--data-dir", type=Path, default=Path(".local/demo"), help="demo state and logs")
     p.add_argument("--port", type=int, default=9092, help="local Kafka port")
-    p.add_argument("--rate", type=float, default=300.0, help="posts produced per second")
-    p.add_argument("--hours", type=float, default=12.0, help="hours of simulated posts, ending now")
+    p.add_argument("--rate", type=float, default=600.0, help="posts produced per second")
+    p.add_argument("--hours", type=float, default=48.0,
+                   help="hours of simulated posts, ending now (the detector needs about a day of history)")
     p.add_argument("--duration", type=float, default=0, help="stop after this many seconds (0: Ctrl-C)")
     p.set_defaults(func=run)
 

@@ -187,12 +187,20 @@ def backfill(path: Path, out: Path, *args: str, env: dict[str, str] | None = Non
 
 
 def wait_for_equal(bootstrap: str, expected: dict[str, dict[str, Any]], timeout: float = 120.0,
-                   alive: Callable[[], bool] | None = None) -> dict[str, dict[str, Any]]:
-    """Poll the aggregates topic until its latest records equal ``expected`` (or time out)."""
-    deadline = time.monotonic() + timeout
+                   alive: Callable[[], bool] | None = None, cap: float = 1200.0) -> dict[str, dict[str, Any]]:
+    """Poll the aggregates topic until its latest records equal ``expected``.
+
+    Gives up after ``timeout`` seconds without progress (the topic stopped growing), or
+    after ``cap`` seconds in all: a slow machine is not a wrong answer.
+    """
+    started = last_change = time.monotonic()
     latest: dict[str, dict[str, Any]] = {}
-    while time.monotonic() < deadline:
-        latest = latest_aggregates(bootstrap)
+    size = -1
+    while time.monotonic() - last_change < timeout and time.monotonic() - started < cap:
+        records = read_topic(bootstrap, topics.AGGREGATES)
+        if len(records) != size:
+            size, last_change = len(records), time.monotonic()
+        latest = {k.decode(): orjson.loads(v) for k, v in records if k is not None and v is not None}
         if latest == expected:
             return latest
         if alive is not None and not alive():

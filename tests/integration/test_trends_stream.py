@@ -12,7 +12,13 @@ import orjson
 
 from deinfluence.streams import topics
 from tests.integration.harness import (
-    REPO, Worker, describe_difference, produce, read_topic, reset_topics, unique_app_id,
+    REPO,
+    Worker,
+    describe_difference,
+    produce,
+    read_topic,
+    reset_topics,
+    unique_app_id,
     wait_for_equal,
 )
 

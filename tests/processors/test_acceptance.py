@@ -49,3 +49,15 @@ def test_heldout_floor(eval_classifier, data_dir: Path) -> None:
     report = evaluate(rows, eval_classifier.classify_batch(unlabeled(rows)))
     assert report.post_macro_f1 >= 0.75
     assert report.sponsored_f1 >= 0.85
+
+
+def test_paraphrase_dev_floor(eval_classifier, data_dir: Path) -> None:
+    """The varied paraphrase set (docs/CLASSIFIER.md): a floor on generalisation gains."""
+    rows = read_jsonl(REPO / "data" / "paraphrase-dev.jsonl")
+    assert len(rows) >= 300
+    assert all(
+        sum(r["lang"] == lang for r in rows) >= 50 for lang in ("en", "da", "nl", "de", "es", "fr")
+    )
+    report = evaluate(rows, eval_classifier.classify_batch(unlabeled(rows)))
+    assert report.post_macro_f1 >= 0.85
+    assert report.reasons_f1 >= 0.55

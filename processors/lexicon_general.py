@@ -1,0 +1,219 @@
+# ruff: noqa: E501  (lexicon data: one line per group of phrases)
+"""Cross-language speech acts, one group per act, in all six languages.
+
+Same phrase syntax as :mod:`processors.lexicon_en`, merged after the colloquial layer.
+Each group is a way of talking people out of (or into) a purchase that does not depend
+on a product word: dismissing it ("forget it", ``laisse tomber``), quitting a shop
+("I cut X out", ``komplett gestrichen``), "why buy X when yours works", "the cheap one
+does the job", "still like new after years", "this is your sign", "I'd buy it myself".
+"""
+
+from __future__ import annotations
+
+GENERAL: dict[str, dict[str, str]] = {
+    "en": {
+        "spons": """
+            sent to me by | pr from | gifted from | kindly gifted
+        """,
+        "stop": """
+            delete the app | uninstall
+            no more hauls @sustainability | not adding to it @sustainability | not recommended
+            forget it | forget about it | cut * out | cut them out | quit [buying/ordering/using] | deleted the app
+            unfollowed | why buy | why would i buy | why pay | yeah no | lol no | absolutely not
+        """,
+        "flaw": """
+            garbage @quality | junk @quality | mid
+            with a logo @hype,price | not for sensitive skin @health
+            in line for hours @hype | lining up for hours @hype | queue for hours @hype | famous name @hype | because the color is in @hype
+        """,
+        "alt": """
+            has you covered | does the job | does the trick | works just as well | just as good | same thing for
+        """,
+        "good": """
+            a gem | hidden gem | you win | no brainer | so happy with | really good
+            ordering again | reordering | reordered | buying it again | bought it again | on my third | on my fourth | the only * i | no notes | enough said | that's the tweet | say less
+            this is your sign | best * i ever | best * i've ever | best * ever | still perfect | still like new | like new
+            still going strong | would buy it myself | i'd buy it myself | would buy it again | buy it myself
+        """,
+        "topic": """
+            warehouse @ethics | local shops @ethics,sustainability | last year's @redundancy | from last year @redundancy
+        """,
+        "bad": """
+            not impressed | unimpressed | a disaster | total disaster | a nightmare | the worst | terrible | awful | horrible
+        """,
+        "go": """
+            into my cart | in my cart | be quick
+        """,
+    },
+    "da": {
+        "spons": """
+            fik den tilsendt | tilsendt af | fået tilsendt | pr fra
+        """,
+        "stop": """
+            slet appen
+            ingen flere hauls @sustainability | fylder ikke mere på @sustainability | ikke til sart hud @health | ikke at anbefale
+            glem det | glem alt om | droppet * helt | droppet | slettet appen | hvorfor købe | hvorfor betale
+            du skal ikke have @redundancy | i skal ikke have @redundancy | absolut ikke | no way
+        """,
+        "flaw": """
+            ringe @quality | lort @quality
+            med et logo @hype,price | med logo @hype,price | sart hud | følsom hud | øm @health
+            i kø i timevis @hype | står i kø @hype | kendt navn @hype | er in i år @hype
+        """,
+        "alt": """
+            gør jobbet | gør det samme | lige så god | lige så godt | præcis det samme
+        """,
+        "good": """
+            så glad for | vildt god | vildt godt | mega god | en perle
+            bestiller igen | købt igen | genkøbt | min tredje | den eneste * jeg | mere skal der ikke siges
+            dit tegn | det her er dit tegn | bedste * nogensinde | de bedste | stadig perfekt | som ny | stadig som ny
+            ville købe den selv | ville købe den igen | kommet hjem igen | tilbage igen
+        """,
+        "topic": """
+            lagrene @ethics | lokale butikker @ethics,sustainability | fra sidste år @redundancy | den fra sidste år @redundancy
+        """,
+        "bad": """
+            ikke imponeret | en katastrofe | et mareridt | elendig | forfærdelig
+        """,
+        "go": """
+            i kurven | ned i kurven | vær hurtig | vær hurtige
+        """,
+    },
+    "nl": {
+        "spons": """
+            gekregen van | opgestuurd door | toegestuurd door | pr van
+        """,
+        "stop": """
+            verwijder de app
+            geen hauls meer @sustainability | er niks meer bij @sustainability | niks voor een gevoelige huid @health | niet aan te raden
+            vergeet het | vergeet het maar | helemaal geschrapt | geschrapt | app verwijderd
+            waarom * kopen | waarom * * kopen | waarom * * * kopen | echt niet | no way | je hoeft * geen @redundancy
+        """,
+        "flaw": """
+            troep @quality | rommel @quality | bagger @quality
+            met een logo @hype,price | met logo @hype,price | gevoelige huid | prikt | prikken | branderig | pijnlijk | roodheid @health
+            kom op zeg | uren in de rij @hype | in de rij @hype | bekende naam @hype | dit jaar in is @hype
+        """,
+        "alt": """
+            net zo goed | doet hetzelfde | precies hetzelfde | doet het ook
+        """,
+        "good": """
+            zo blij mee | heel blij mee | echt blij mee | super blij | echt goed | een pareltje
+            bestel opnieuw | opnieuw besteld | weer gekocht | nabesteld | de enige * die ik | meer hoef ik niet te zeggen
+            je teken | dit is je teken | beste * ooit | nog steeds als nieuw | als nieuw | nog steeds perfect
+            zou hem zelf ook kopen | zou het zelf ook kopen | zou * zelf * kopen | weer binnen | weer terug
+        """,
+        "topic": """
+            magazijnen @ethics | lokale winkels @ethics,sustainability | van vorig jaar @redundancy
+        """,
+        "bad": """
+            niet onder de indruk | een ramp | drama | waardeloos | goedkoop is duurkoop @quality,price
+        """,
+        "go": """
+            in de winkelmand | in mijn winkelmand | snel zijn | wees snel
+        """,
+    },
+    "de": {
+        "spons": """
+            zur verfügung gestellt | kostenlos erhalten | pr von | unbezahlte werbung
+        """,
+        "stop": """
+            löscht das ding | löscht die app | deinstalliert
+            keine hauls mehr @sustainability | nichts mehr dazu @sustainability | nichts für empfindliche haut @health | nicht zu empfehlen
+            vergiss es | vergesst es | komplett gestrichen | gestrichen | app gelöscht
+            warum * kaufen | warum * * kaufen | warum * * * kaufen | bloß nicht | lieber nicht | auf keinen fall
+        """,
+        "flaw": """
+            enttäuschend
+            mit logo @hype,price | empfindliche haut | brennt auf | brennt wie | haut spannt | brennen auf @health
+            kommt schon | stundenlang an @hype | stehen * an @hype | berühmten namen @hype
+        """,
+        "alt": """
+            genauso gut | macht dasselbe | tut es auch | tut's auch | das gleiche
+        """,
+        "good": """
+            unfassbar gut | richtig gut | mega gut | super gut | so gut | ein traum
+            nachgekauft | nachkaufen | nochmal bestellt | bestell * nochmal | wieder gekauft | der einzige * den ich | die einzige * die ich | mehr muss man nicht sagen
+            euer zeichen | dein zeichen | das ist euer zeichen | die besten * überhaupt | besten * überhaupt | immer noch top
+            wie neu | immer noch wie neu | würde * selbst kaufen | würde * auch selbst kaufen | würde * wieder kaufen
+            gibts wieder | gibt es wieder
+        """,
+        "topic": """
+            lagern @ethics | läden vor ort @ethics,sustainability | vom letzten jahr @redundancy
+        """,
+        "bad": """
+            nicht überzeugt | eine katastrophe | ein albtraum | albtraum | schrott @quality | mies | grottig
+        """,
+        "go": """
+            ab in den warenkorb | in den warenkorb
+        """,
+    },
+    "es": {
+        "spons": """
+            me lo regaló | me la regaló | me lo ha enviado | me lo han enviado
+        """,
+        "stop": """
+            borrad la app | borra la app | si ya tienes @redundancy
+            se acabaron los hauls @sustainability | no pienso añadir @sustainability | nada recomendable | no recomendable | no lo recomiendo
+            olvídate | olvidaos | olvídalo | he dejado | lo he dejado | dejé de comprar | borré la app
+            para qué comprar | por qué comprar | ni de coña | ni loca | ni loco | no te hace falta @redundancy | no os hace falta @redundancy
+        """,
+        "flaw": """
+            pelotillas @quality
+            con logo @hype,price | piel sensible | me pica | pica mucho | pica muchísimo | escuece | escozor | tirante | rojez @health
+            venga ya | haciendo cola @hype | cola horas @hype | nombre famoso @hype
+        """,
+        "alt": """
+            hace lo mismo | igual de bien | lo mismo por | la misma función
+        """,
+        "good": """
+            una joya | un acierto | muy contenta | muy contento | me encanta | me encantan
+            vuelvo a comprar | he vuelto a comprar | pido otra vez | recompra | el único * que | la única * que | no digo más
+            tu señal | esta es tu señal | mejor gastados | mejores * de mi vida | como nueva | como nuevo | sigue como nueva
+            lo compraría | la compraría | lo compraría yo | volvería a comprar
+        """,
+        "topic": """
+            almacenes @ethics | tiendas del barrio @ethics,sustainability | del año pasado @redundancy
+        """,
+        "bad": """
+            qué desastre | un desastre | una pesadilla | porquería @quality | cutre @quality | malísim
+        """,
+        "go": """
+            al carrito | date prisa | daos prisa
+        """,
+    },
+    "fr": {
+        "spons": """
+            offert par | offerte par | reçu en pr
+        """,
+        "stop": """
+            supprimez l'appli | désinstallez
+            fini les hauls @sustainability | j'en rajoute plus @sustainability | à éviter | je déconseille | déconseillé
+            laisse tomber | laissez tomber | complètement arrêté | j'ai arrêté | supprimé l'appli | pourquoi acheter | pourquoi payer
+            pas la peine @redundancy | pas la peine d'acheter @redundancy | même pas en rêve | jamais de la vie
+        """,
+        "flaw": """
+            bof
+            avec un logo @hype,price | peaux sensibles | peau sensible | me pique | ça pique | qui tiraille | tiraille | rougeurs | démange @health
+            font la queue @hype | la queue des heures @hype | nom connu @hype
+        """,
+        "alt": """
+            fait pareil | la même chose | fait le taf | fait le job | aussi bien
+        """,
+        "good": """
+            coup de coeur | coup de cœur | une tuerie | trop contente | trop content | j'adore
+            je rachète | racheté | le seul * que | la seule * que | je n'en dirai pas plus
+            c'est un signe | ton signe | les mieux dépensés | toujours nickel | comme neuf | comme neuve | je l'achèterais
+            je le rachèterais | je la rachèterais | est revenu | est revenue | de retour
+        """,
+        "topic": """
+            entrepôts @ethics | petits commerces @ethics,sustainability | de l'an dernier @redundancy | de l'année dernière @redundancy
+        """,
+        "bad": """
+            une catastrophe | un cauchemar | nul à chier | une daube | je m'attendais à mieux
+        """,
+        "go": """
+            dans le panier | direct dans le panier
+        """,
+    },
+}
