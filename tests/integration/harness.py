@@ -82,7 +82,10 @@ class Worker:
             preexec_fn=die_with_parent,
         )
         if wait_ready:
-            _wait(self.ready, 90, f"worker ready (log: {self.log_path})", alive=self.alive)
+            try:
+                _wait(self.ready, 90, f"worker ready (log: {self.log_path})", alive=self.alive)
+            except AssertionError as exc:
+                raise AssertionError(f"{exc}; exit code {self.proc.poll()}\n{self.log()[-2000:]}") from exc
         return self
 
     def alive(self) -> bool:

@@ -1,0 +1,206 @@
+"""Faults on the real broker: the broker goes away, or the downstream writes become slow.
+
+In each case the worker must keep running, lose nothing and count nothing twice: the
+latest aggregates equal what ``backfill`` computes from the same file. (A SIGKILL of the
+worker mid-stream is in ``test_pipeline.py``.)
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from confluent_kafka import Consumer, TopicPartition
+
+from deinfluence import localkafka
+from deinfluence.localkafka import LocalKafka
+from deinfluence.settings import load_settings
+from deinfluence.streams import topics
+from tests.integration.harness import (
+    Worker,
+    backfill,
+    describe_difference,
+    produce,
+    reset_topics,
+    synthetic_posts,
+    unique_app_id,
+    wait_for_equal,
+)
+from tests.integration.kafka_support import extra_port, fresh_data_dir
+
+pytestmark = pytest.mark.integration
+OUTAGE_S = 30.0
+THROTTLE_S = 40.0
+JAVA_QUOTA_TOOL = Path(__file__).parent / "java" / "ClientQuota.java"
+
+
+@pytest.fixture
+def own_broker() -> Iterator[LocalKafka]:
+    """A broker only this test uses (it is stopped and restarted), with empty topics."""
+    data_dir = fresh_data_dir("test-kafka-faults")
+    broker = localkafka.start(data_dir, extra_port(10), detach=False)
+    try:
+        reset_topics(broker.bootstrap)
+        yield broker
+    finally:
+        localkafka.stop(data_dir)
+
+
+def test_broker_stopped_for_30s_and_restarted_while_the_worker_runs(own_broker, tmp_path):
+    """Stop the broker (SIGTERM: a clean shutdown, as in a rolling restart or a host reboot)
+    while the worker is busy and more posts are waiting upstream, keep it down 30 s, start it
+    again on the same data dir and port, then send the rest of the file.
+
+    Faust/aiokafka do not exit on broker loss: the consumer and producer reconnect with
+    back-off (log lines "Unable to connect", "NodeNotReadyError", commit failures), the
+    agents' sends wait for the broker (Faust's producer request timeout is 20 minutes), and
+    the group rejoins when the coordinator is back. The worker process must stay up.
+    """
+    bootstrap = own_broker.bootstrap
+    path = tmp_path / "posts.jsonl"
+    lines = synthetic_posts(6_000, seed=31, mean_gap_s=5.0)
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    expected = backfill(path, tmp_path / "bf")
+    worker = Worker(bootstrap, tmp_path / "w1", unique_app_id("outage")).start()
+    try:
+        produce(bootstrap, lines[:4_000])
+        wait_for_output(bootstrap, topics.CLASSIFIED, 500, worker)
+
+        localkafka.stop(own_broker.data_dir)
+        down_at = time.monotonic()
+        while time.monotonic() - down_at < OUTAGE_S:
+            assert worker.alive(), "the worker exited while the broker was down:\n" + worker.log()
+            time.sleep(1)
+        restarted = localkafka.start(own_broker.data_dir, own_broker.port, detach=False)
+        assert restarted.bootstrap == bootstrap
+        assert worker.alive(), "the worker exited while the broker was down:\n" + worker.log()
+
+        produce(bootstrap, lines[4_000:])
+        latest = wait_for_equal(bootstrap, expected, timeout=180, alive=worker.alive)
+        assert worker.alive(), "the worker exited after the broker came back:\n" + worker.log()
+        if latest != expected:
+            pytest.fail(
+                "stream != backfill after a broker outage: "
+                + describe_difference(latest, expected)
+                + "\n"
+                + worker.log(),
+                pytrace=False,
+            )
+        status, _ = worker.http("/health/ready")
+        assert status == 200
+    finally:
+        worker.stop()
+
+
+def test_slow_downstream_gives_back_pressure_not_unbounded_memory(kafka, tmp_path):
+    """Make every write of the worker slow, with a backlog of posts waiting upstream.
+
+    Mechanism: a Kafka *client quota* (``producer_byte_rate`` = 20 kB/s) on the worker's
+    client id, set with Kafka's own Admin client. The broker then accepts the worker's
+    produce requests (posts.classified, the internal topics, deinfluence.aggregates, the
+    changelogs) only at that rate and mutes the connection for the throttle time, exactly as
+    a saturated or quota-limited production cluster does. Reads are not throttled, so a
+    worker that kept fetching while its writes lag would buffer the backlog in memory.
+
+    Expected: the agents wait for the acknowledgement of each batch before taking the next,
+    Faust's stream buffer fills and the consumer pauses its partitions, so the posts stay in
+    Kafka (consumer lag) and the worker's RSS stays flat. With the quota removed the worker
+    catches up and the aggregates equal backfill.
+    """
+    bootstrap = kafka.bootstrap
+    reset_topics(bootstrap)
+    path = tmp_path / "backlog.jsonl"
+    n = 12_000
+    lines = synthetic_posts(n, seed=37, mean_gap_s=3.0)
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    expected = backfill(path, tmp_path / "bf")
+    client_id = faust_client_id()
+    worker = Worker(bootstrap, tmp_path / "w1", unique_app_id("slow")).start()
+    try:
+        assert worker.proc is not None
+        set_producer_quota(bootstrap, client_id, 20_000)
+        rss_ready = rss_mib(worker.proc.pid)
+        produce(bootstrap, lines)  # the test's producer has another client id: not throttled
+
+        samples: list[tuple[float, float]] = []
+        start = time.monotonic()
+        while (t := time.monotonic() - start) < THROTTLE_S:
+            assert worker.alive(), "the worker exited under back-pressure:\n" + worker.log()
+            samples.append((t, rss_mib(worker.proc.pid)))
+            time.sleep(0.5)
+        classified = topic_size(bootstrap, topics.CLASSIFIED)
+        set_producer_quota(bootstrap, client_id, None)
+
+        early = max(r for t, r in samples if t < THROTTLE_S / 2)
+        late = max(r for t, r in samples if t >= THROTTLE_S / 2)
+        peak = max(r for _, r in samples)
+        print(
+            f"RSS MiB: ready {rss_ready:.0f}, peak while throttled {peak:.0f} "
+            f"(first half {early:.0f}, second half {late:.0f}); classified {classified}/{n}"
+        )
+        assert classified < n // 3, "the quota did not slow the worker: no back-pressure tested"
+        assert peak < rss_ready + 150, f"RSS grew from {rss_ready:.0f} to {peak:.0f} MiB"
+        assert late < early + 25, (
+            f"RSS kept growing under back-pressure: {early:.0f} -> {late:.0f} MiB"
+        )
+
+        latest = wait_for_equal(bootstrap, expected, timeout=180, alive=worker.alive)
+        if latest != expected:
+            pytest.fail(
+                "stream != backfill after back-pressure: "
+                + describe_difference(latest, expected)
+                + "\n"
+                + worker.log(),
+                pytrace=False,
+            )
+    finally:
+        set_producer_quota(bootstrap, client_id, None)
+        worker.stop()
+
+
+def faust_client_id() -> str:
+    """The client id the worker's Faust producer sends (``broker_client_id``)."""
+    from deinfluence.streams.app import make_app
+
+    return str(make_app(load_settings()).conf.broker_client_id)
+
+
+def set_producer_quota(bootstrap: str, client_id: str, bytes_per_s: int | None) -> None:
+    lib = localkafka.resolve_jars(progress=lambda _: None)
+    value = "none" if bytes_per_s is None else str(bytes_per_s)
+    subprocess.run(
+        [localkafka.find_java(), "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", f"{lib}/*",
+         str(JAVA_QUOTA_TOOL), bootstrap, client_id, value],
+        check=True, timeout=120, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError(f"no VmRSS for pid {pid}")
+
+
+def topic_size(bootstrap: str, topic: str) -> int:
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": unique_app_id("probe")})
+    try:
+        parts = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+        return sum(
+            consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in parts
+        )
+    finally:
+        consumer.close()
+
+
+def wait_for_output(
+    bootstrap: str, topic: str, n: int, worker: Worker, timeout: float = 120
+) -> None:
+    deadline = time.monotonic() + timeout
+    while topic_size(bootstrap, topic) < n:
+        assert worker.alive(), worker.log()
+        assert time.monotonic() < deadline, f"fewer than {n} records in {topic} after {timeout}s"
+        time.sleep(0.3)
