@@ -35,6 +35,7 @@ from deinfluence.processors.eventtime import (
     effective_watermark,
     last_position,
     position,
+    record_report,
 )
 from deinfluence.processors.windows import pane_of
 
@@ -124,16 +125,7 @@ class CombineFold:
             self.store[self.progress_key] = result.progress
 
     def _report(self, batch: RoutedBatch) -> None:
-        key = f"{self.q}|S"
-        reported = self.store.get(key) or {}
-        src = str(batch.source)
-        old = reported.get(src)
-        wm = batch.watermark
-        if old is not None and old[0] is not None and (wm is None or old[0] > wm):
-            wm = old[0]  # a raw partition's watermark never goes back
-        new = [wm, bool(batch.idle)]
-        if new != old:
-            self.store[key] = {**reported, src: new}
+        record_report(self.store, f"{self.q}|S", batch.source, batch.watermark, batch.idle)
 
     def _reported(self) -> dict[int, list[Any]]:
         return {int(src): v for src, v in (self.store.get(f"{self.q}|S") or {}).items()}

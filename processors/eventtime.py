@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +46,24 @@ class Item:
     offset: int
     post: dict[str, Any]
     event_ms: int
+
+
+def record_report(
+    store: MutableMapping[str, Any], key: str, source: int, watermark: int | None, idle: bool
+) -> None:
+    """Store what an upstream partition reported under ``store[key][source]``.
+
+    A source's watermark never goes back (a re-delivered older report cannot lower it);
+    the entry is written only when it changes.
+    """
+    reported = store.get(key) or {}
+    src = str(source)
+    old = reported.get(src)
+    if old is not None and old[0] is not None and (watermark is None or old[0] > watermark):
+        watermark = old[0]
+    new = [watermark, bool(idle)]
+    if new != old:
+        store[key] = {**reported, src: new}
 
 
 def effective_watermark(

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deinfluence.processors.counts import N_COUNTS
-from deinfluence.processors.eventtime import EventTimeConfig, effective_watermark
+from deinfluence.processors.eventtime import EventTimeConfig, effective_watermark, record_report
 from deinfluence.processors.records import aggregate_record
 from deinfluence.processors.staged import Staged
 from deinfluence.processors.windows import WindowSpec, rfc3339
@@ -157,16 +157,7 @@ class PartitionRollup:
         return eff is not None and self.cfg.pane_expired(pane, eff)
 
     def _report_watermark(self, rep: SourceReport) -> None:
-        key = f"W|{self.q}"
-        reported = self.store.get(key) or {}
-        src = str(rep.source)
-        old = reported.get(src)
-        wm = rep.watermark
-        if old is not None and old[0] is not None and (wm is None or old[0] > wm):
-            wm = old[0]  # watermarks never go back
-        new = [wm, bool(rep.idle)]
-        if new != old:
-            self.store[key] = {**reported, src: new}
+        record_report(self.store, f"W|{self.q}", rep.source, rep.watermark, rep.idle)
 
     def _effective_watermark(self, sources: int) -> int | None:
         reported = {int(s): v for s, v in (self.store.get(f"W|{self.q}") or {}).items()}
