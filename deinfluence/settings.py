@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     idle_timeout: float = Field(
         30.0, description="Seconds without events after which a raw partition stops holding back finality"
     )
+    stall_timeout: float = Field(
+        120.0, description="Seconds without progress while input waits after which the worker exits "
+        "so that its supervisor restarts it (0: never)",
+    )
     partitions: int = Field(8, description="Partitions of the topics that `topics create` makes")
     replication_factor: int = Field(1, description="Replication factor of created topics")
     app_id: str = Field("deinfluence", description="Faust app id = Kafka consumer group")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
@@ -32,6 +33,7 @@ from deinfluence.streams import bundles, topics
 from deinfluence.streams.app import Runtime, use_event
 
 log = logging.getLogger(__name__)
+STALLED_EXIT_CODE = 75
 Events = Sequence[faust.types.EventT]
 
 
@@ -67,6 +69,8 @@ class Agents:
         self.last_seen: dict[int, float] = {}
         self.idle_sent: dict[int, float] = {}
         self.started = time.monotonic()
+        self.progress_at = time.monotonic()  # last batch processed by any agent
+        self.read: dict[tuple[str, int], int] = {}  # (topic, partition) -> next offset to read
         self._register(rt.app, rt.settings)
 
     def _register(self, app: faust.App, s: Any) -> None:
@@ -77,18 +81,21 @@ class Agents:
             async for events in stream.take_events(s.batch_size, within=s.batch_timeout):
                 for p, evs in by_partition(events).items():
                     await self.classify_partition(p, evs)
+                self.progressed(events)
 
         @app.agent(rt.routed, name="combine")
         async def combine(stream: faust.StreamT) -> None:
             async for events in stream.take_events(s.batch_size, within=s.batch_timeout):
                 for q, evs in by_partition(events).items():
                     await self.combine_partition(q, evs)
+                self.progressed(events)
 
         @app.agent(rt.partials, name="rollup")
         async def rollup(stream: faust.StreamT) -> None:
             async for events in stream.take_events(s.batch_size, within=s.batch_timeout):
                 for r, evs in by_partition(events).items():
                     await self.rollup_partition(r, evs)
+                self.progressed(events)
 
         @app.timer(interval=s.update_interval)
         async def publish_updates() -> None:
@@ -101,6 +108,11 @@ class Agents:
         async def announce_idle() -> None:
             async with guarded("announce_idle"):
                 await self.announce_idle_partitions()
+
+        @app.timer(interval=5.0)
+        async def watchdog() -> None:
+            async with guarded("watchdog"):
+                self.exit_if_stalled()
 
         @app.timer(interval=5.0)
         async def sample_gauges() -> None:
@@ -122,6 +134,7 @@ class Agents:
         @app.on_rebalance_complete.connect
         async def on_rebalance_complete(app: faust.App, **kwargs: object) -> None:
             rt.metrics.health.recovery_completed()  # sent once table recovery is done
+            self.progress_at = time.monotonic()  # recovery is progress too
 
     async def classify_partition(self, p: int, events: Events) -> None:
         """Decode, classify, decide lateness; publish posts, dead letters and routed posts."""
@@ -221,6 +234,41 @@ class Agents:
         self.rt.metrics.published(topics.AGGREGATES)
         self.rt.metrics.aggregate(record)
         return fut
+
+    def progressed(self, events: Events) -> None:
+        self.progress_at = time.monotonic()
+        for e in events:
+            self.read[e.message.topic, e.message.partition] = e.message.offset + 1
+
+    def waiting_input(self) -> int:
+        """Records known to wait on this worker's assigned input partitions (from cached highwaters)."""
+        consumer = self.rt.app.consumer
+        waiting = 0
+        for tp in consumer.assignment():
+            if tp.topic in (topics.RAW, topics.ROUTED, topics.PARTIALS):
+                highwater = consumer.highwater(tp)
+                read = self.read.get((tp.topic, tp.partition))
+                if highwater is not None and read is not None:
+                    waiting += max(0, highwater - read)
+        return waiting
+
+    def exit_if_stalled(self) -> None:
+        """The watchdog of README's "Known defect": exit when input waits and nothing moves.
+
+        Exiting is as safe as a SIGKILL (state recovers exactly from the changelogs); the
+        supervisor (Kubernetes, or the tests' harness) starts the worker again.
+        """
+        limit = self.rt.settings.stall_timeout
+        idle_for = time.monotonic() - self.progress_at
+        if limit <= 0 or idle_for < limit or self.rt.app.rebalancing:
+            return
+        waiting = self.waiting_input()
+        if waiting:
+            log.error("stalled: no batch processed for %.0f s while %d records wait; exiting "
+                      "so that the supervisor restarts the worker", idle_for, waiting)
+            self.rt.metrics.health.set_live(False, "stalled")
+            logging.shutdown()
+            os._exit(STALLED_EXIT_CODE)
 
     async def sample_gauges(self) -> None:
         """Consumer lag of the consumed topics' assigned partitions, and table sizes."""

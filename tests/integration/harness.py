@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
@@ -20,6 +21,7 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from deinfluence.streams import topics
+from deinfluence.streams.agents import STALLED_EXIT_CODE
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -70,26 +72,52 @@ class Worker:
             "DEINFLUENCE_APP_ID": app_id,
             "DEINFLUENCE_IDLE_TIMEOUT": "3",
             "DEINFLUENCE_UPDATE_INTERVAL": "1",
+            "DEINFLUENCE_STALL_TIMEOUT": "60",
             **env,
         }
         self.proc: subprocess.Popen[bytes] | None = None
+        self.restarts = 0
+        self._supervising = False
 
     def start(self, wait_ready: bool = True) -> Worker:
+        """Start the worker under a supervisor that restarts it when it exits as stalled.
+
+        That is what Kubernetes does with the chart's worker (README: "Known defect");
+        a SIGKILL or a stop by the test is never restarted.
+        """
+        self._spawn()
+        if not self._supervising:
+            self._supervising = True
+            threading.Thread(target=self._supervise, daemon=True).start()
+        if wait_ready:
+            try:
+                _wait(self.ready, 90, f"worker ready (log: {self.log_path})", alive=self.alive)
+            except AssertionError as exc:
+                code = self.proc.poll() if self.proc else None
+                raise AssertionError(f"{exc}; exit code {code}\n{self.log()[-2000:]}") from exc
+        return self
+
+    def _supervise(self) -> None:
+        while self._supervising:
+            proc = self.proc
+            if proc is not None and proc.poll() == STALLED_EXIT_CODE and self._supervising:
+                self.restarts += 1
+                self._spawn()
+            time.sleep(0.5)
+
+    def _spawn(self) -> None:
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "deinfluence", "worker"], env=self.env, stdout=log,
             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=REPO, start_new_session=True,
             preexec_fn=die_with_parent,
         )
-        if wait_ready:
-            try:
-                _wait(self.ready, 90, f"worker ready (log: {self.log_path})", alive=self.alive)
-            except AssertionError as exc:
-                raise AssertionError(f"{exc}; exit code {self.proc.poll()}\n{self.log()[-2000:]}") from exc
-        return self
 
     def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
+        if self.proc is None:
+            return False
+        code = self.proc.poll()
+        return code is None or (code == STALLED_EXIT_CODE and self._supervising)
 
     def http(self, path: str) -> tuple[int, bytes]:
         try:
@@ -106,12 +134,14 @@ class Worker:
 
     def kill(self) -> None:
         """SIGKILL: no shutdown, no commit, no flush."""
+        self._supervising = False
         if self.alive():
             assert self.proc is not None
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(30)
 
     def stop(self) -> None:
+        self._supervising = False
         if self.alive():
             assert self.proc is not None
             os.killpg(self.proc.pid, signal.SIGTERM)
