@@ -121,6 +121,7 @@ class Agents:
 
         @app.on_partitions_revoked.connect
         async def on_revoked(app: faust.App, revoked: object, **kwargs: object) -> None:
+            self.progress_at = time.monotonic()  # the watchdog times the rebalance from here
             rt.metrics.health.rebalance_started()
             rt.metrics.rebalance()
             rt.forget_folds()
@@ -260,10 +261,12 @@ class Agents:
         """
         limit = self.rt.settings.stall_timeout
         idle_for = time.monotonic() - self.progress_at
-        if limit <= 0 or idle_for < limit or self.rt.app.rebalancing:
+        if limit <= 0 or idle_for < limit:
             return
-        waiting = self.waiting_input()
-        if waiting:
+        # a rebalance (table recovery included) may legitimately take a while, not forever
+        rebalancing = bool(self.rt.app.rebalancing)
+        waiting = 0 if rebalancing else self.waiting_input()
+        if waiting or (rebalancing and idle_for >= 3 * limit):
             log.error("stalled: no batch processed for %.0f s while %d records wait; exiting "
                       "so that the supervisor restarts the worker", idle_for, waiting)
             self.rt.metrics.health.set_live(False, "stalled")
