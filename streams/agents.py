@@ -241,17 +241,21 @@ class Agents:
         for e in events:
             self.read[e.message.topic, e.message.partition] = e.message.offset + 1
 
-    def waiting_input(self) -> int:
-        """Records known to wait on this worker's assigned input partitions (from cached highwaters)."""
+    def lag_by_partition(self) -> dict[tuple[str, int], int]:
+        """Records waiting per assigned input partition (cached highwater - next read offset)."""
         consumer = self.rt.app.consumer
-        waiting = 0
+        lag: dict[tuple[str, int], int] = {}
         for tp in consumer.assignment():
             if tp.topic in (topics.RAW, topics.ROUTED, topics.PARTIALS):
                 highwater = consumer.highwater(tp)
                 read = self.read.get((tp.topic, tp.partition))
                 if highwater is not None and read is not None:
-                    waiting += max(0, highwater - read)
-        return waiting
+                    lag[tp.topic, tp.partition] = max(0, highwater - read)
+        return lag
+
+    def waiting_input(self) -> int:
+        """Records known to wait on this worker's assigned input partitions."""
+        return sum(self.lag_by_partition().values())
 
     def exit_if_stalled(self) -> None:
         """The watchdog of README's "Known defect": exit when input waits and nothing moves.
@@ -274,18 +278,15 @@ class Agents:
             os._exit(STALLED_EXIT_CODE)
 
     async def sample_gauges(self) -> None:
-        """Consumer lag of the consumed topics' assigned partitions, and table sizes."""
+        """Consumer lag of the consumed topics' assigned partitions, and table sizes.
+
+        Lag is the cached highwater minus the next offset the agents will read. It must not
+        call ``consumer.position()``: that goes through Faust's consumer thread, where
+        aiokafka's ``position()`` can wait indefinitely for a paused or resetting partition and
+        block every later call of that thread, fetching included (a worker stall).
+        """
         rt = self.rt
-        consumer = rt.app.consumer
-        lag = {}
-        for tp in consumer.assignment():
-            if tp.topic not in (topics.RAW, topics.ROUTED, topics.PARTIALS):
-                continue  # changelogs are written by this worker, not consumed: no lag
-            position = await consumer.position(tp)
-            highwater = consumer.highwater(tp)
-            if position is not None and highwater is not None:
-                lag[tp.topic, tp.partition] = max(0, highwater - position)
-        rt.metrics.set_consumer_lag(lag)
+        rt.metrics.set_consumer_lag(self.lag_by_partition())
         rt.metrics.set_state_size({"source": len(rt.source_table), "combine": len(rt.combine_table),
                                    "rollup": len(rt.rollup_table)})
 
