@@ -46,10 +46,21 @@ def reset_topics(bootstrap: str, partitions: int, extra: Sequence[str] = ()) -> 
         wait(lambda: not set(existing) & set(admin.list_topics(timeout=10).topics), 60, "deletion")
     compact = {"cleanup.policy": "compact"}
     names = (*topics.ALL, *extra)
-    new = [NewTopic(t, partitions, 1, config=compact if t in topics.COMPACTED else {})
-           for t in names]
-    for fut in admin.create_topics(new, operation_timeout=30).values():
-        fut.result()
+    pending = list(names)
+    deadline = time.monotonic() + 60
+    while pending:  # a topic being deleted still "exists" for a moment: retry those
+        new = [NewTopic(t, partitions, 1, config=compact if t in topics.COMPACTED else {})
+               for t in pending]
+        pending = []
+        for name, fut in admin.create_topics(new, operation_timeout=30).items():
+            try:
+                fut.result()
+            except Exception as exc:
+                if "TOPIC_ALREADY_EXISTS" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                pending.append(name)
+        if pending:
+            time.sleep(0.5)
     wait(lambda: set(names) <= set(admin.list_topics(timeout=10).topics), 60, "topic creation")
 
 

@@ -76,26 +76,11 @@ class Agents:
     def _register(self, app: faust.App, s: Any) -> None:
         rt = self.rt
 
-        @app.agent(rt.raw, name="classify")
-        async def classify(stream: faust.StreamT) -> None:
-            async for events in stream.take_events(s.batch_size, within=s.batch_timeout):
-                for p, evs in by_partition(events).items():
-                    await self.classify_partition(p, evs)
-                self.progressed(events)
-
-        @app.agent(rt.routed, name="combine")
-        async def combine(stream: faust.StreamT) -> None:
-            async for events in stream.take_events(s.batch_size, within=s.batch_timeout):
-                for q, evs in by_partition(events).items():
-                    await self.combine_partition(q, evs)
-                self.progressed(events)
-
-        @app.agent(rt.partials, name="rollup")
-        async def rollup(stream: faust.StreamT) -> None:
-            async for events in stream.take_events(s.batch_size, within=s.batch_timeout):
-                for r, evs in by_partition(events).items():
-                    await self.rollup_partition(r, evs)
-                self.progressed(events)
+        # one agent per stage, each a loop over micro-batches split by input partition
+        for topic, name, handle in ((rt.raw, "classify", self.classify_partition),
+                                    (rt.routed, "combine", self.combine_partition),
+                                    (rt.partials, "rollup", self.rollup_partition)):
+            app.agent(topic, name=name)(self._batches(handle, s.batch_size, s.batch_timeout))
 
         @app.timer(interval=s.update_interval)
         async def publish_updates() -> None:
@@ -235,6 +220,16 @@ class Agents:
         self.rt.metrics.published(topics.AGGREGATES)
         self.rt.metrics.aggregate(record)
         return fut
+
+    def _batches(self, handle: Any, size: int, within: float) -> Any:
+        async def agent(stream: faust.StreamT) -> None:
+            async for events in stream.take_events(size, within=within):
+                for partition, evs in by_partition(events).items():
+                    await handle(partition, evs)
+                self.progressed(events)
+
+        agent.__name__ = agent.__qualname__ = handle.__name__.replace("_partition", "")
+        return agent
 
     def progressed(self, events: Events) -> None:
         self.progress_at = time.monotonic()

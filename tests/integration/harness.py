@@ -18,8 +18,8 @@ from typing import Any
 
 import orjson
 from confluent_kafka import Consumer, Producer, TopicPartition
-from confluent_kafka.admin import AdminClient, NewTopic
 
+from deinfluence import benchkafka
 from deinfluence.streams import topics
 from deinfluence.streams.agents import STALLED_EXIT_CODE
 
@@ -34,28 +34,7 @@ def free_port() -> int:
 
 def reset_topics(bootstrap: str, partitions: int = 8) -> None:
     """Delete every non-internal topic and create the pipeline's topics afresh."""
-    admin = AdminClient({"bootstrap.servers": bootstrap})
-    existing = [t for t in admin.list_topics(timeout=10).topics if not t.startswith("__")]
-    if existing:
-        for fut in admin.delete_topics(existing, operation_timeout=30).values():
-            fut.result()
-        _wait(lambda: not set(existing) & set(admin.list_topics(timeout=10).topics), 30, "topic deletion")
-    config = {topics.AGGREGATES: {"cleanup.policy": "compact"}}
-    pending = list(topics.ALL)
-    deadline = time.monotonic() + 60
-    while pending:  # a topic being deleted still "exists" for a moment: retry those
-        new = [NewTopic(t, partitions, 1, config=config.get(t, {})) for t in pending]
-        pending = []
-        for name, fut in admin.create_topics(new, operation_timeout=30).items():
-            try:
-                fut.result()
-            except Exception as exc:
-                if "TOPIC_ALREADY_EXISTS" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                pending.append(name)
-        if pending:
-            time.sleep(0.5)
-    _wait(lambda: set(topics.ALL) <= set(admin.list_topics(timeout=10).topics), 30, "topic creation")
+    benchkafka.reset_topics(bootstrap, partitions)
 
 
 class Worker:
