@@ -29,7 +29,7 @@ from deinfluence.processors.pipeline import detect
 from deinfluence.processors.rollup import SourceReport
 from deinfluence.processors.source import routed_post
 from deinfluence.schemas.aggregate import kafka_key
-from deinfluence.streams import bundles, topics
+from deinfluence.streams import bundles, diagnostics, topics, watchdog
 from deinfluence.streams.app import Runtime, use_event
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,7 @@ class Agents:
         self.started = time.monotonic()
         self.progress_at = time.monotonic()  # last batch processed by any agent
         self.read: dict[tuple[str, int], int] = {}  # (topic, partition) -> next offset to read
+        self.end_offsets = watchdog.EndOffsets(rt.settings)
         self._register(rt.app, rt.settings)
 
     def _register(self, app: faust.App, s: Any) -> None:
@@ -97,7 +98,7 @@ class Agents:
         @app.timer(interval=5.0)
         async def watchdog() -> None:
             async with guarded("watchdog"):
-                self.exit_if_stalled()
+                await self.check_stall()
 
         @app.timer(interval=5.0)
         async def sample_gauges() -> None:
@@ -248,11 +249,26 @@ class Agents:
                     lag[tp.topic, tp.partition] = max(0, highwater - read)
         return lag
 
-    def waiting_input(self) -> int:
-        """Records known to wait on this worker's assigned input partitions."""
-        return sum(self.lag_by_partition().values())
+    async def waiting_input(self) -> int:
+        """Records known to wait on this worker's assigned input partitions.
 
-    def exit_if_stalled(self) -> None:
+        The cached lag first; when it shows none, the broker's end offsets (see
+        ``streams.watchdog``: cached highwaters go stale exactly when fetching stops).
+        """
+        cached = sum(self.lag_by_partition().values())
+        if cached:
+            return cached
+        tps = [(tp.topic, tp.partition) for tp in self.rt.app.consumer.assignment()
+               if tp.topic in (topics.RAW, topics.ROUTED, topics.PARTIALS)]
+        loop = asyncio.get_running_loop()
+        try:
+            return await asyncio.wait_for(
+                loop.run_in_executor(None, self.end_offsets.waiting, tps, dict(self.read)), 30)
+        except Exception as exc:  # broker unreachable: not a stall of this worker
+            log.warning("watchdog could not read end offsets: %s", exc)
+            return 0
+
+    async def check_stall(self) -> None:
         """The watchdog of README's "Known defect": exit when input waits and nothing moves.
 
         Exiting is as safe as a SIGKILL (state recovers exactly from the changelogs); the
@@ -264,13 +280,17 @@ class Agents:
             return
         # a rebalance (table recovery included) may legitimately take a while, not forever
         rebalancing = bool(self.rt.app.rebalancing)
-        waiting = 0 if rebalancing else self.waiting_input()
-        if waiting or (rebalancing and idle_for >= 3 * limit):
-            log.error("stalled: no batch processed for %.0f s while %d records wait; exiting "
-                      "so that the supervisor restarts the worker", idle_for, waiting)
-            self.rt.metrics.health.set_live(False, "stalled")
-            logging.shutdown()
-            os._exit(STALLED_EXIT_CODE)
+        waiting = 0 if rebalancing else await self.waiting_input()
+        if watchdog.stalled(limit, idle_for, rebalancing, waiting):
+            self.exit_stalled(idle_for, waiting)
+
+    def exit_stalled(self, idle_for: float, waiting: int) -> None:
+        log.error("stalled: no batch processed for %.0f s while %d records wait; exiting "
+                  "so that the supervisor restarts the worker", idle_for, waiting)
+        self.rt.metrics.health.set_live(False, "stalled")
+        diagnostics.dump()  # where every task waits: the evidence for the defect
+        logging.shutdown()
+        os._exit(STALLED_EXIT_CODE)
 
     async def sample_gauges(self) -> None:
         """Consumer lag of the consumed topics' assigned partitions, and table sizes.

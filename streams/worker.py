@@ -102,9 +102,22 @@ def _has_leaders(admin: Any, name: str) -> bool:
                 and all(p.leader >= 0 for p in topic.partitions.values()))
 
 
-def run_worker(settings: Settings) -> int:
+def _dumping_worker_class() -> Any:
     from faust.worker import Worker
 
+    class DumpingWorker(Worker):  # type: ignore[misc]
+        """``kill -USR1`` prints every task's full await chain (see streams.diagnostics)."""
+
+        async def _cry(self) -> None:
+            from deinfluence.streams import diagnostics
+
+            diagnostics.dump(self.stderr)
+
+    return DumpingWorker
+
+
+def run_worker(settings: Settings) -> int:
+    DumpingWorker = _dumping_worker_class()  # noqa: N806 - a class
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings = preflight(settings)
     rt = build(settings)
@@ -115,7 +128,7 @@ def run_worker(settings: Settings) -> int:
         loop = uvloop.new_event_loop()
     except ImportError:  # pragma: no cover - uvloop is a dependency on Linux
         pass
-    worker = Worker(rt.app, loglevel=settings.log_level, quiet=True, loop=loop)
+    worker = DumpingWorker(rt.app, loglevel=settings.log_level, quiet=True, loop=loop)
     # Faust's terminal spinner sets the root logger to DEBUG (faust.worker
     # `_setup_spinner_handler`) whenever the level is WARN or above: every log.debug call
     # in aiokafka and Faust (one per produced message) then builds a LogRecord. About 10%

@@ -24,8 +24,12 @@ def extra_port(offset: int) -> int:
 
 
 def fresh_data_dir(name: str) -> Path:
-    """``.local/<name>``, emptied (any broker still running from it is stopped first)."""
-    path = DATA_ROOT / name
+    """``.local/<name>-<base port>``, emptied (a broker still running from it is stopped first).
+
+    Keyed by the base port so that two test sessions on different ports never share (and
+    wipe) each other's broker.
+    """
+    path = DATA_ROOT / f"{name}-{base_port()}"
     localkafka.stop(path)
     shutil.rmtree(path, ignore_errors=True)
     return path
