@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast lint bench bench-quix-venv k8s-manifests kafka-up kafka-down clean dashboards
+.PHONY: install demo test test-fast lint bench soak bench-quix-venv k8s-manifests kafka-up kafka-down clean dashboards
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -41,6 +41,10 @@ bench-quix-venv: $(QUIX_STAMP)
 
 bench: install bench-quix-venv
 	$(BIN)/deinfluence bench --json .local/bench.json
+
+# 30 minutes at 200 posts/s on its own broker (port 19350): .local/soak/{soak.csv,soak-summary.json,soak.png}
+soak: install
+	$(BIN)/deinfluence soak --out .local/soak $(SOAK_ARGS)
 
 dashboards: install
 	$(BIN)/python deploy/grafana/dashboards.py

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "demo_cmd",
     "trends_cmd",
     "bench_cmd",
+    "soak_cmd",
 )
 
 
