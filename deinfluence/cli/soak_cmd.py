@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,14 @@ def measure(args: argparse.Namespace, out: Path) -> dict[str, Any]:
     summary = soak.summarize(rows, ledger.done, duration=args.duration, rate=args.rate,
                              interval=args.sample_interval, missing=len(ledger.pending))
     return {**summary, "started_utc": started, "partitions": args.partitions,
-            "update_interval_s": args.update_interval, "machine": machine, "versions": bm.versions()}
+            "update_interval_s": args.update_interval, "worker_settings": worker_settings(),
+            "machine": machine, "versions": bm.versions()}
+
+
+def worker_settings() -> dict[str, str]:
+    """The ``DEINFLUENCE_*`` variables the worker inherits (how a run was configured), no secrets."""
+    return {k: v for k, v in sorted(os.environ.items())
+            if k.startswith("DEINFLUENCE_") and "PASSWORD" not in k and "SHARED_DATA" not in k}
 
 
 def _finite(value: Any) -> Any:

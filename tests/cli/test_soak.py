@@ -119,3 +119,13 @@ def test_replot_from_the_written_files(tmp_path) -> None:
     (tmp_path / "soak-summary.json").write_text(json.dumps(_finite(summary)))  # latency: null
     assert main(["soak", "--replot", "--out", str(tmp_path)]) == 0
     assert (tmp_path / "soak.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_worker_settings_are_recorded_without_secrets(monkeypatch) -> None:
+    from deinfluence.cli.soak_cmd import worker_settings
+
+    monkeypatch.setenv("DEINFLUENCE_DEDUP_HORIZON", "10m")
+    monkeypatch.setenv("DEINFLUENCE_SASL_PASSWORD", "hunter2")
+    recorded = worker_settings()
+    assert recorded["DEINFLUENCE_DEDUP_HORIZON"] == "10m"
+    assert "hunter2" not in json.dumps(recorded)
