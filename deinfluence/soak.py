@@ -59,6 +59,7 @@ class Sample:
     latency_pending: int = 0
     restarts: int = 0
     load1: float = 0.0
+    state_keys: int = 0  # the worker's deinfluence_state_keys gauge summed over tables (0: unknown)
 
     @property
     def lag_total(self) -> int:
@@ -124,6 +125,7 @@ def summarize(rows: Sequence[Sample], latencies: Sequence[float], *, duration: f
         "latency_max_s": max(latencies, default=math.nan),
         "latency_samples": len(latencies), "latency_missing": missing,
         "restarts": last.restarts if last else 0,
+        "state_keys_end": last.state_keys if last else 0,
         "load1_min": min(loads, default=math.nan), "load1_mean": sum(loads) / len(loads) if loads else math.nan,
         "load1_max": max(loads, default=math.nan),
     }
@@ -161,7 +163,7 @@ def progress_line(row: Sample, duration: float) -> str:
            if row.latency_n else f"no sample completed (pending {row.latency_pending})")
     return (f"{row.elapsed_s:6.0f}/{duration:.0f} s  posts {row.posts:,}  rss {row.rss_mib:.1f} MiB  "
             f"lag raw={row.lag_raw} routed={row.lag_routed} partials={row.lag_partials}  "
-            f"latency {lat}  restarts {row.restarts}  load {row.load1:.1f}")
+            f"latency {lat}  state keys {row.state_keys:,}  restarts {row.restarts}  load {row.load1:.1f}")
 
 
 def rss_mib(pid: int) -> float:
@@ -173,6 +175,17 @@ def rss_mib(pid: int) -> float:
     except OSError:
         pass
     return 0.0
+
+
+def parse_state_keys(metrics: str) -> int:
+    """Sum of the ``deinfluence_state_keys`` samples in a Prometheus text exposition.
+
+    >>> parse_state_keys('# TYPE deinfluence_state_keys gauge\\ndeinfluence_state_keys{table="a"} 3.0\\n'
+    ...                  'deinfluence_state_keys{table="b"} 4.0\\n')
+    7
+    """
+    return int(sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
+                   if line.startswith("deinfluence_state_keys{") or line.startswith("deinfluence_state_keys ")))
 
 
 # -- Kafka parts -------------------------------------------------------------------
@@ -242,6 +255,16 @@ class SupervisedWorker:
                 return bool(json.loads(r.read()).get("ready"))
         except OSError:
             return False
+
+    def state_keys(self) -> int:
+        """The keys in the worker's state tables (its ``deinfluence_state_keys`` gauge); 0 if unknown."""
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.web_port}/metrics", timeout=2) as r:
+                return parse_state_keys(r.read().decode())
+        except OSError:
+            return 0
 
     def rss(self) -> float:
         return rss_mib(self.child.pid) if self.child else 0.0
@@ -341,7 +364,8 @@ class SoakRun:
                      lag_routed=lag[topics.ROUTED], lag_partials=lag[topics.PARTIALS],
                      latency_n=len(lat), latency_p50_s=percentile(lat, 0.5),
                      latency_p99_s=percentile(lat, 0.99), latency_pending=len(ledger.pending),
-                     restarts=self.worker.restarts, load1=os.getloadavg()[0])
+                     restarts=self.worker.restarts, load1=os.getloadavg()[0],
+                     state_keys=self.worker.state_keys())
         self.rows.append(row)
         self.on_sample(row)
 

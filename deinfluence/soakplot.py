@@ -32,6 +32,11 @@ def plot(rows: Sequence[Sample], path: Path, summary: dict[str, Any] | None = No
     ax_rss.plot(minutes, [r.rss_mib if r.rss_mib > 0 else math.nan for r in rows], color="tab:blue")
     ax_rss.set_ylabel("worker RSS (MiB)")
     ax_rss.set_ylim(bottom=0)
+    if any(r.state_keys for r in rows):  # what the RSS holds: the worker's state tables
+        ax_keys = ax_rss.twinx()
+        ax_keys.plot(minutes, [r.state_keys or math.nan for r in rows], "--", color="tab:gray", lw=1)
+        ax_keys.set_ylabel("state keys (dashed)", color="tab:gray")
+        ax_keys.set_ylim(bottom=0)
     for name, color in (("raw", "tab:orange"), ("routed", "tab:green"), ("partials", "tab:purple")):
         ax_lag.plot(minutes, [getattr(r, f"lag_{name}") for r in rows], label=name, color=color)
     ax_lag.set_ylabel("consumer lag (records)")

@@ -129,3 +129,18 @@ def test_worker_settings_are_recorded_without_secrets(monkeypatch) -> None:
     recorded = worker_settings()
     assert recorded["DEINFLUENCE_DEDUP_HORIZON"] == "10m"
     assert "hunter2" not in json.dumps(recorded)
+
+
+def test_csv_without_the_state_keys_column_still_reads(tmp_path) -> None:
+    path = tmp_path / "old.csv"
+    old_columns = [c for c in soak.COLUMNS if c != "state_keys"]
+    path.write_text(",".join(old_columns) + "\n" + "5.0,100,120.5,1,2,3,1,1.5,1.5,0,0,2.0\n")
+    (back,) = read_csv(path)
+    assert back.state_keys == 0 and back.rss_mib == 120.5 and back.lag_total == 6
+
+
+def test_plot_with_state_keys(tmp_path) -> None:
+    from deinfluence.soakplot import plot
+
+    rows = [row(t, 100 + t / 10, state_keys=t * 40) for t in range(5, 65, 5)]
+    assert plot(rows, tmp_path / "k.png").stat().st_size > 10_000
