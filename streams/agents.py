@@ -290,7 +290,8 @@ class Agents:
         app = self.rt.app
         consumer = app.consumer
         return [
-            f"watchdog: idle for {time.monotonic() - self.progress_at:.1f} s, limit "
+            f"watchdog: no batch for {time.monotonic() - self.progress_at:.1f} s, no ack for "
+            f"{time.monotonic() - self.rt.last_ack:.1f} s, limit "
             f"{self.rt.settings.stall_timeout} s, rebalancing={bool(app.rebalancing)}, "
             f"flow_active={getattr(consumer, 'flow_active', None)}",
             f"cached lag: {self.lag_by_partition()}",
@@ -307,7 +308,7 @@ class Agents:
         supervisor (Kubernetes, or the tests' harness) starts the worker again.
         """
         limit = self.rt.settings.stall_timeout
-        idle_for = time.monotonic() - self.progress_at
+        idle_for = time.monotonic() - max(self.progress_at, self.rt.last_ack)
         if limit <= 0 or idle_for < limit:
             return
         # a rebalance (table recovery included) may legitimately take a while, not forever

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import weakref
 from collections.abc import Iterable
 from typing import Any
@@ -79,6 +80,7 @@ class Runtime:
         for table_, topic in ((self.source_table, topics.RAW), (self.combine_table, topics.ROUTED),
                               (self.rollup_table, topics.PARTIALS)):
             table_._verified_source_topics_for_partitions.add(topic)
+        self.last_ack = time.monotonic()  # of any record this worker produced
         self._source: dict[int, SourceFold] = {}
         self._combine: dict[int, CombineFold] = {}
         self._rollup: dict[int, PartitionRollup] = {}
@@ -133,7 +135,13 @@ class Runtime:
 
         Returns the delivery future; awaiting it waits for the broker's acknowledgement.
         """
-        return await self.app.producer.send(topic, key, value, partition, None, None)
+        fut = await self.app.producer.send(topic, key, value, partition, None, None)
+        fut.add_done_callback(self._acked)
+        return fut
+
+    def _acked(self, _fut: Any) -> None:
+        """An acknowledgement is progress too (a slow broker is not a stalled worker)."""
+        self.last_ack = time.monotonic()
 
 
 def use_event(event: faust.types.EventT) -> None:
