@@ -72,6 +72,8 @@ class Agents:
         self.progress_at = time.monotonic()  # last batch processed by any agent
         self.read: dict[tuple[str, int], int] = {}  # (topic, partition) -> next offset to read
         self.end_offsets = watchdog.EndOffsets(rt.settings)
+        self.resumed: set[tuple[str, int]] = set()  # (topic, partition) logged since assignment
+        diagnostics.reporters.append(self.report)
         self._register(rt.app, rt.settings)
 
     def _register(self, app: faust.App, s: Any) -> None:
@@ -115,6 +117,7 @@ class Agents:
         @app.on_partitions_assigned.connect
         async def on_assigned(app: faust.App, assigned: object, **kwargs: object) -> None:
             rt.forget_folds()
+            self.resumed.clear()
             self.started = time.monotonic()
             rt.metrics.health.partitions_assigned()
 
@@ -130,6 +133,7 @@ class Agents:
         self.last_seen[p] = time.monotonic()
         fold = rt.source_fold(p)
         done = fold.progress_through()
+        self.log_resume("classify", topics.RAW, p, events, done)
         messages = [(e.message.offset, e.message.value) for e in events
                     if last_position(e.message.offset) > done]
         if not messages:
@@ -149,6 +153,7 @@ class Agents:
             pending += await self.route(p, result.watermark, False, posts)
             await asyncio.gather(*pending)
         fold.commit(result)
+        await rt.drain_tables()  # durable before Faust can ack (and commit) these events
         m.consumed(topics.RAW, messages=len(messages), posts=len(batch.items) + len(batch.deadletters))
         m.batch("classify", len(batch.items))
         m.classified(it.post for it in batch.items)
@@ -171,6 +176,7 @@ class Agents:
         rt = self.rt
         use_event(events[-1])
         fold = rt.combine_fold(q)
+        self.log_resume("combine", topics.ROUTED, q, events, fold.progress()[0])
         m = rt.metrics
         m.consumed(topics.ROUTED, messages=len(events))
         m.batch("combine", len(events))
@@ -185,6 +191,7 @@ class Agents:
                    for r, part in enumerate(bundles.split_report(report, n))]
         await asyncio.gather(*pending)
         fold.commit(result)
+        await rt.drain_tables()
 
     async def rollup_partition(self, r: int, events: Events) -> None:
         """Merge partials, publish final windows and corrections, run trend detection."""
@@ -196,6 +203,7 @@ class Agents:
         with m.time_stage("decode"):
             reports = [bundles.decode_report(e.message.value) for e in events]
         fold = rt.rollup_fold(r)
+        self.log_resume("rollup", topics.PARTIALS, r, events, fold.effective or -1)
         with m.time_stage("merge"):
             out = fold.step(reports)
         if out.corrections:
@@ -210,6 +218,7 @@ class Agents:
             m.trend(trend)
         await asyncio.gather(*pending)  # the state moves only once its records are acked
         fold.commit()
+        await rt.drain_tables()
         if out.final or out.corrections:  # partials are produced right after their posts' ingest
             m.end_to_end(e.message.timestamp for e in events)
         if fold.effective is not None:
@@ -231,6 +240,14 @@ class Agents:
 
         agent.__name__ = agent.__qualname__ = handle.__name__.replace("_partition", "")
         return agent
+
+    def log_resume(self, stage: str, topic: str, partition: int, events: Events, through: int) -> None:
+        """Once per partition and assignment: where reading resumed and what state says."""
+        if (topic, partition) in self.resumed:
+            return
+        self.resumed.add((topic, partition))
+        log.info("%s %s[%d]: first offset read %d; restored state is through position %d",
+                 stage, topic, partition, events[0].message.offset, through)
 
     def progressed(self, events: Events) -> None:
         self.progress_at = time.monotonic()
@@ -268,6 +285,22 @@ class Agents:
             log.warning("watchdog could not read end offsets: %s", exc)
             return 0
 
+    def report(self) -> list[str]:
+        """The watchdog's view, for the SIGUSR1 dump."""
+        app = self.rt.app
+        consumer = app.consumer
+        return [
+            f"watchdog: no batch for {time.monotonic() - self.progress_at:.1f} s, no ack for "
+            f"{time.monotonic() - self.rt.last_ack:.1f} s, limit "
+            f"{self.rt.settings.stall_timeout} s, rebalancing={bool(app.rebalancing)}, "
+            f"flow_active={getattr(consumer, 'flow_active', None)}",
+            f"cached lag: {self.lag_by_partition()}",
+            f"read offsets: {self.read}",
+            f"active partitions: {sorted(map(tuple, consumer._get_active_partitions()))}",
+            f"paused partitions: {sorted(map(tuple, getattr(consumer, '_paused_partitions', ())))}",
+            f"buffered partitions: {sorted(map(tuple, getattr(consumer, '_buffered_partitions', ())))}",
+        ]
+
     async def check_stall(self) -> None:
         """The watchdog of README's "Known defect": exit when input waits and nothing moves.
 
@@ -275,12 +308,16 @@ class Agents:
         supervisor (Kubernetes, or the tests' harness) starts the worker again.
         """
         limit = self.rt.settings.stall_timeout
-        idle_for = time.monotonic() - self.progress_at
+        idle_for = time.monotonic() - max(self.progress_at, self.rt.last_ack)
         if limit <= 0 or idle_for < limit:
             return
         # a rebalance (table recovery included) may legitimately take a while, not forever
         rebalancing = bool(self.rt.app.rebalancing)
         waiting = 0 if rebalancing else await self.waiting_input()
+        if waiting or rebalancing:
+            log.warning("no batch processed for %.0f s (limit %.0f s); %d records wait on the "
+                        "assigned input partitions%s", idle_for, limit, waiting,
+                        " (rebalancing)" if rebalancing else "")
         if watchdog.stalled(limit, idle_for, rebalancing, waiting):
             self.exit_stalled(idle_for, waiting)
 

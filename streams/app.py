@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import weakref
 from collections.abc import Iterable
 from typing import Any
@@ -19,7 +20,7 @@ from deinfluence.processors.source import SourceFold
 from deinfluence.settings import Settings
 from deinfluence.streams import topics
 from deinfluence.streams.bundles import partition_for
-from deinfluence.streams.faustfixes import SeekFirstTableManager
+from deinfluence.streams.faustfixes import DurableTable, SeekFirstTableManager
 from deinfluence.streams.metrics import WorkerMetrics
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ def make_app(settings: Settings) -> faust.App:
         table_cleanup_interval=3600.0,
         logging_config=None,
         TableManager=SeekFirstTableManager,  # see streams.faustfixes
+        Table=DurableTable,  # ditto: changelog writes the agents can await
     )
 
 
@@ -78,9 +80,15 @@ class Runtime:
         for table_, topic in ((self.source_table, topics.RAW), (self.combine_table, topics.ROUTED),
                               (self.rollup_table, topics.PARTIALS)):
             table_._verified_source_topics_for_partitions.add(topic)
+        self.last_ack = time.monotonic()  # of any record this worker produced
         self._source: dict[int, SourceFold] = {}
         self._combine: dict[int, CombineFold] = {}
         self._rollup: dict[int, PartitionRollup] = {}
+
+    async def drain_tables(self) -> None:
+        """Wait for the changelog writes of the batch (see ``faustfixes.DurableTable``)."""
+        for table in (self.source_table, self.combine_table, self.rollup_table):
+            await table.drain()  # type: ignore[attr-defined]
 
     def source_fold(self, p: int) -> SourceFold:
         fold = self._source.get(p)
@@ -127,7 +135,13 @@ class Runtime:
 
         Returns the delivery future; awaiting it waits for the broker's acknowledgement.
         """
-        return await self.app.producer.send(topic, key, value, partition, None, None)
+        fut = await self.app.producer.send(topic, key, value, partition, None, None)
+        fut.add_done_callback(self._acked)
+        return fut
+
+    def _acked(self, _fut: Any) -> None:
+        """An acknowledgement is progress too (a slow broker is not a stalled worker)."""
+        self.last_ack = time.monotonic()
 
 
 def use_event(event: faust.types.EventT) -> None:

@@ -51,7 +51,7 @@ class Worker:
             "DEINFLUENCE_APP_ID": app_id,
             "DEINFLUENCE_IDLE_TIMEOUT": "3",
             "DEINFLUENCE_UPDATE_INTERVAL": "1",
-            "DEINFLUENCE_STALL_TIMEOUT": "60",
+            "DEINFLUENCE_STALL_TIMEOUT": "30",
             **env,
         }
         self.proc: subprocess.Popen[bytes] | None = None

@@ -25,8 +25,8 @@ from tests.integration.harness import (
 
 pytestmark = pytest.mark.integration
 FIXED = REPO / "tests" / "data" / "posts-2k.jsonl"
-# 100,000 in issue #4; 20,000 by default until the stall seen once at 100k under load is understood
-N_KILL = int(os.environ.get("DEINFLUENCE_TEST_KILL_POSTS", "20000"))
+# issue #4's 100,000 (about 7 minutes on the 2-core CI machine); lower it locally to iterate
+N_KILL = int(os.environ.get("DEINFLUENCE_TEST_KILL_POSTS", "100000"))
 
 
 @pytest.fixture
