@@ -61,6 +61,11 @@ def by_partition(events: Events) -> dict[int, list[faust.types.EventT]]:
     return groups
 
 
+def records_may_wait(highwater: int | None, next_offset: int) -> bool:
+    """True when records may wait: the highwater is unknown or beyond the next offset."""
+    return highwater is None or highwater > next_offset
+
+
 class Agents:
     """Registers the agents and timers of the pipeline on ``rt.app``."""
 
@@ -342,6 +347,27 @@ class Agents:
         rt.metrics.set_state_size({"source": len(rt.source_table), "combine": len(rt.combine_table),
                                    "rollup": len(rt.rollup_table)})
 
+    def raw_waiting(self) -> dict[int, bool]:
+        """Per assigned raw partition: may records wait there (unknown counts as yes)?
+
+        A partition is idle only when its source is silent, never merely because this worker
+        has not got to it yet (a slow batch elsewhere, a restart): announcing a partition
+        idle lets the effective watermark pass it, so the posts still waiting there would
+        arrive late.
+        """
+        consumer = self.rt.app.consumer
+        committed = getattr(consumer, "_committed_offset", {})
+        out: dict[int, bool] = {}
+        for tp in consumer.assignment():
+            if tp.topic != topics.RAW:
+                continue
+            highwater = consumer.highwater(tp)
+            nxt = self.read.get((tp.topic, tp.partition))
+            if nxt is None:
+                nxt = committed.get(tp) or 0
+            out[tp.partition] = records_may_wait(highwater, nxt)
+        return out
+
     async def announce_idle_partitions(self) -> None:
         """Tell the next stage which raw partitions fell silent, so finality can move on."""
         rt = self.rt
@@ -349,9 +375,12 @@ class Agents:
             return
         now = time.monotonic()
         timeout = rt.settings.idle_timeout
+        waiting = self.raw_waiting()
         for p in rt.assigned(topics.RAW):
             quiet_since = self.last_seen.get(p, self.started)
             if now - quiet_since < timeout or now - self.idle_sent.get(p, 0.0) < max(timeout, 10.0):
                 continue
+            if waiting.get(p, True):
+                continue  # quiet because this worker is behind, not because the source is
             self.idle_sent[p] = now
             await asyncio.gather(*await self.route(p, rt.source_fold(p).watermark(), True, []))
