@@ -136,5 +136,8 @@ def run_worker(settings: Settings) -> int:
     worker.spinner = None
     log.info("worker starting: bootstrap=%s web=%s:%s", settings.bootstrap, settings.web_host,
              settings.web_port)
-    worker.execute_from_commandline()
+    try:
+        worker.execute_from_commandline()
+    finally:  # after Faust stopped the agents: deliver what they queued, stop the thread
+        rt.output.close()
     return 0
