@@ -30,6 +30,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 from confluent_kafka import KafkaError as LibKafkaError
@@ -79,6 +80,20 @@ class OutputProducer:
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self.fatal: str | None = None
+
+    def start(self, topics: Sequence[str] = (), timeout: float = 30.0) -> None:
+        """Create the producer now and load the topics' metadata, before the agents run.
+
+        Created lazily at the first batch, the producer would still be connecting and
+        acquiring its idempotent producer id while that batch waits for its acks; the
+        other raw partitions would look idle meanwhile (``Agents.announce_idle_partitions``).
+        """
+        producer = self._started()
+        for topic in topics:
+            try:
+                producer.list_topics(topic, timeout=timeout)
+            except KafkaException as exc:
+                raise KafkaError(f"output producer cannot load metadata of {topic!r}: {exc}") from exc
 
     def delivery(self) -> Delivery:
         """A new batch of records, bound to the running event loop."""
