@@ -59,7 +59,7 @@ PRODUCER_DEFAULTS: dict[str, Any] = {
 
 
 class OutputProducer:
-    """One confluent-kafka producer and its delivery-report thread, created on first use."""
+    """One confluent-kafka producer and its delivery-report thread (made by ``start`` or at first use)."""
 
     def __init__(self, settings: Settings, client_id: str | None = None, **extra: Any) -> None:
         """
