@@ -74,6 +74,8 @@ class Agents:
         self.progress_at = time.monotonic()  # last batch processed by any agent
         self.read: dict[tuple[str, int], int] = {}  # (topic, partition) -> next offset to read
         self.end_offsets = watchdog.EndOffsets(rt.settings)
+        self.resumed: set[tuple[str, int]] = set()  # (topic, partition) logged since assignment
+        diagnostics.reporters.append(self.report)
         self._register(rt.app, rt.settings)
 
     def _register(self, app: faust.App, s: Any) -> None:
@@ -119,6 +121,7 @@ class Agents:
         @app.on_partitions_assigned.connect
         async def on_assigned(app: faust.App, assigned: object, **kwargs: object) -> None:
             rt.forget_folds()
+            self.resumed.clear()
             self.started = time.monotonic()
             rt.metrics.health.partitions_assigned()
 
@@ -134,6 +137,7 @@ class Agents:
         self.last_seen[p] = time.monotonic()
         fold = rt.source_fold(p)
         done = fold.progress_through()
+        self.log_resume("classify", topics.RAW, p, events, done)
         messages = [(e.message.offset, e.message.value) for e in events
                     if last_position(e.message.offset) > done]
         if not messages:
@@ -155,6 +159,7 @@ class Agents:
             await self.route(out, p, result.watermark, False, posts)
             await out.acked()
         fold.commit(result)
+        await rt.drain_tables()  # durable before Faust can ack (and commit) these events
         m.consumed(topics.RAW, messages=len(messages), posts=len(batch.items) + len(batch.deadletters))
         m.batch("classify", len(batch.items))
         m.classified(it.post for it in batch.items)
@@ -177,6 +182,7 @@ class Agents:
         rt = self.rt
         use_event(events[-1])
         fold = rt.combine_fold(q)
+        self.log_resume("combine", topics.ROUTED, q, events, fold.progress()[0])
         m = rt.metrics
         m.consumed(topics.ROUTED, messages=len(events))
         m.batch("combine", len(events))
@@ -192,6 +198,7 @@ class Agents:
             await out.send(topics.PARTIALS, str(q).encode(), bundles.encode_report(part), r)
         await out.acked()
         fold.commit(result)
+        await rt.drain_tables()
 
     async def rollup_partition(self, r: int, events: Events) -> None:
         """Merge partials, publish final windows and corrections, run trend detection."""
@@ -203,6 +210,7 @@ class Agents:
         with m.time_stage("decode"):
             reports = [bundles.decode_report(e.message.value) for e in events]
         fold = rt.rollup_fold(r)
+        self.log_resume("rollup", topics.PARTIALS, r, events, fold.effective or -1)
         with m.time_stage("merge"):
             out = fold.step(reports)
         if out.corrections:
@@ -219,6 +227,7 @@ class Agents:
             m.trend(trend)
         await sent.acked()  # the state moves only once its records are acked
         fold.commit()
+        await rt.drain_tables()
         if out.final or out.corrections:  # partials are produced right after their posts' ingest
             m.end_to_end(e.message.timestamp for e in events)
         if fold.effective is not None:
@@ -239,6 +248,14 @@ class Agents:
 
         agent.__name__ = agent.__qualname__ = handle.__name__.replace("_partition", "")
         return agent
+
+    def log_resume(self, stage: str, topic: str, partition: int, events: Events, through: int) -> None:
+        """Once per partition and assignment: where reading resumed and what state says."""
+        if (topic, partition) in self.resumed:
+            return
+        self.resumed.add((topic, partition))
+        log.info("%s %s[%d]: first offset read %d; restored state is through position %d",
+                 stage, topic, partition, events[0].message.offset, through)
 
     def progressed(self, events: Events) -> None:
         self.progress_at = time.monotonic()
@@ -276,6 +293,21 @@ class Agents:
             log.warning("watchdog could not read end offsets: %s", exc)
             return 0
 
+    def report(self) -> list[str]:
+        """The watchdog's view, for the SIGUSR1 dump."""
+        app = self.rt.app
+        consumer = app.consumer
+        return [
+            f"watchdog: idle for {time.monotonic() - self.progress_at:.1f} s, limit "
+            f"{self.rt.settings.stall_timeout} s, rebalancing={bool(app.rebalancing)}, "
+            f"flow_active={getattr(consumer, 'flow_active', None)}",
+            f"cached lag: {self.lag_by_partition()}",
+            f"read offsets: {self.read}",
+            f"active partitions: {sorted(map(tuple, consumer._get_active_partitions()))}",
+            f"paused partitions: {sorted(map(tuple, getattr(consumer, '_paused_partitions', ())))}",
+            f"buffered partitions: {sorted(map(tuple, getattr(consumer, '_buffered_partitions', ())))}",
+        ]
+
     async def check_stall(self) -> None:
         """The watchdog of README's "Known defect": exit when input waits and nothing moves.
 
@@ -289,6 +321,10 @@ class Agents:
         # a rebalance (table recovery included) may legitimately take a while, not forever
         rebalancing = bool(self.rt.app.rebalancing)
         waiting = 0 if rebalancing else await self.waiting_input()
+        if waiting or rebalancing:
+            log.warning("no batch processed for %.0f s (limit %.0f s); %d records wait on the "
+                        "assigned input partitions%s", idle_for, limit, waiting,
+                        " (rebalancing)" if rebalancing else "")
         if watchdog.stalled(limit, idle_for, rebalancing, waiting):
             self.exit_stalled(idle_for, waiting)
 

@@ -18,7 +18,7 @@ from deinfluence.processors.source import SourceFold
 from deinfluence.settings import Settings
 from deinfluence.streams import topics
 from deinfluence.streams.bundles import partition_for
-from deinfluence.streams.faustfixes import SeekFirstTableManager
+from deinfluence.streams.faustfixes import DurableTable, SeekFirstTableManager
 from deinfluence.streams.metrics import WorkerMetrics
 from deinfluence.streams.output import Delivery, OutputProducer
 
@@ -48,6 +48,7 @@ def make_app(settings: Settings) -> faust.App:
         table_cleanup_interval=3600.0,
         logging_config=None,
         TableManager=SeekFirstTableManager,  # see streams.faustfixes
+        Table=DurableTable,  # ditto: changelog writes the agents can await
     )
 
 
@@ -84,6 +85,11 @@ class Runtime:
         self._source: dict[int, SourceFold] = {}
         self._combine: dict[int, CombineFold] = {}
         self._rollup: dict[int, PartitionRollup] = {}
+
+    async def drain_tables(self) -> None:
+        """Wait for the changelog writes of the batch (see ``faustfixes.DurableTable``)."""
+        for table in (self.source_table, self.combine_table, self.rollup_table):
+            await table.drain()  # type: ignore[attr-defined]
 
     def source_fold(self, p: int) -> SourceFold:
         fold = self._source.get(p)

@@ -15,9 +15,13 @@ import inspect
 import sys
 import threading
 import traceback
+from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 MAX_DEPTH = 80
+
+#: Callables returning lines of state to add to every dump (the agents register one).
+reporters: list[Callable[[], Iterable[str]]] = []
 
 
 def _frame_of(obj: Any) -> Any:
@@ -90,6 +94,12 @@ def dump(file: IO[str] | None = None, loop: asyncio.AbstractEventLoop | None = N
             print(f"--- task {task.get_name()!r} (loop of {where})", file=out)
             for line in await_chain(task):
                 print(f"    {line}", file=out)
+    for report in reporters:
+        try:
+            for line in report():
+                print(line, file=out)
+        except Exception as exc:  # a dump must never fail half-way
+            print(f"(reporter {report!r} failed: {exc!r})", file=out)
     print("=== end of task dump ===", file=out, flush=True)
 
 
