@@ -5,8 +5,9 @@ classify (posts.raw, per raw partition p)  -> posts.classified, posts.deadletter
 combine  (deinfluence.routed, per q)       -> deinfluence.partials (by key)
 rollup   (deinfluence.partials, per r)     -> deinfluence.aggregates, deinfluence.trends
 
-The first two await the broker's acknowledgement of everything a batch produced before
+Each stage awaits the broker's acknowledgement of everything a batch produced before
 storing the batch's progress (see ``processors.combine`` for why that makes counts exact).
+The records go through one librdkafka producer per worker (``streams.output``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from deinfluence.processors.source import routed_post
 from deinfluence.schemas.aggregate import kafka_key
 from deinfluence.streams import bundles, diagnostics, topics, watchdog
 from deinfluence.streams.app import Runtime, use_event
+from deinfluence.streams.output import Delivery
 
 log = logging.getLogger(__name__)
 STALLED_EXIT_CODE = 75
@@ -93,9 +95,11 @@ class Agents:
         @app.timer(interval=s.update_interval)
         async def publish_updates() -> None:
             async with guarded("publish_updates"):
+                out = rt.outputs()
                 for fold in rt.rollup_folds():
                     for record in fold.take_pending():
-                        await self.publish_aggregate(record)
+                        await self.publish_aggregate(out, record)
+                await out.acked()  # a failed record is logged (``guarded``)
 
         @app.timer(interval=max(0.5, s.idle_timeout / 3))
         async def announce_idle() -> None:
@@ -149,14 +153,16 @@ class Agents:
             batch = prepare_batch(messages, rt.cfg.limits, rt.classifier, topics.RAW, p, now_ms)
         result = fold.process(batch.items, batch.through)
         with m.time_stage("publish"):
-            pending = [await rt.send(topics.CLASSIFIED, it.post["post_id"].encode(),
-                                     orjson.dumps(it.post)) for it in batch.items]
+            out = rt.outputs()
+            for it in batch.items:
+                await out.send(topics.CLASSIFIED, it.post["post_id"].encode(), orjson.dumps(it.post))
             dead = batch.deadletters + [late_deadletter(it, topics.RAW, p, now_ms)
                                         for it in result.late]
-            pending += [await rt.send(topics.DEADLETTER, None, orjson.dumps(d)) for d in dead]
+            for d in dead:
+                await out.send(topics.DEADLETTER, None, orjson.dumps(d))
             posts = [(it.event_ms, routed_post(it.post)) for it in result.routed]
-            pending += await self.route(p, result.watermark, False, posts)
-            await asyncio.gather(*pending)
+            await self.route(out, p, result.watermark, False, posts)
+            await out.acked()
         fold.commit(result)
         await rt.drain_tables()  # durable before Faust can ack (and commit) these events
         m.consumed(topics.RAW, messages=len(messages), posts=len(batch.items) + len(batch.deadletters))
@@ -169,12 +175,12 @@ class Agents:
         if result.late:
             m.late_event("dropped", len(result.late))
 
-    async def route(self, p: int, watermark: int | None, idle: bool,
-                    posts: list[tuple[int, dict[str, Any]]]) -> list[Any]:
+    async def route(self, out: Delivery, p: int, watermark: int | None, idle: bool,
+                    posts: list[tuple[int, dict[str, Any]]]) -> None:
         n_raw, n_routed = self.rt.partitions(topics.RAW), self.rt.partitions(topics.ROUTED)
-        return [await self.rt.send(topics.ROUTED, str(p).encode(),
-                                   bundles.encode_routed(p, watermark, idle, n_raw, part), q)
-                for q, part in enumerate(bundles.route_posts(posts, n_routed))]
+        for q, part in enumerate(bundles.route_posts(posts, n_routed)):
+            await out.send(topics.ROUTED, str(p).encode(),
+                           bundles.encode_routed(p, watermark, idle, n_raw, part), q)
 
     async def combine_partition(self, q: int, events: Events) -> None:
         """Dedup and pre-aggregate routed posts; publish cumulative pane counts per key."""
@@ -192,9 +198,10 @@ class Agents:
         report = SourceReport(q, result.through, result.watermark, False,
                               rt.partitions(topics.ROUTED), result.partials)
         n = rt.partitions(topics.PARTIALS)
-        pending = [await rt.send(topics.PARTIALS, str(q).encode(), bundles.encode_report(part), r)
-                   for r, part in enumerate(bundles.split_report(report, n))]
-        await asyncio.gather(*pending)
+        out = rt.outputs()
+        for r, part in enumerate(bundles.split_report(report, n)):
+            await out.send(topics.PARTIALS, str(q).encode(), bundles.encode_report(part), r)
+        await out.acked()
         fold.commit(result)
         await rt.drain_tables()
 
@@ -213,15 +220,17 @@ class Agents:
             out = fold.step(reports)
         if out.corrections:
             m.late_event("corrected", len(out.corrections))
+        sent = rt.outputs()
         with m.time_stage("publish"):
-            pending = [await self.publish_aggregate(record) for record in out.final + out.corrections]
+            for record in out.final + out.corrections:
+                await self.publish_aggregate(sent, record)
         with m.time_stage("trends"):
             trends = detect(fold.store, rt.detector, out.evaluations)
         for trend in trends:
-            pending.append(await rt.send(topics.TRENDS, trend_key(trend), orjson.dumps(trend)))
+            await sent.send(topics.TRENDS, trend_key(trend), orjson.dumps(trend))
             m.published(topics.TRENDS)
             m.trend(trend)
-        await asyncio.gather(*pending)  # the state moves only once its records are acked
+        await sent.acked()  # the state moves only once its records are acked
         fold.commit()
         await rt.drain_tables()
         if out.final or out.corrections:  # partials are produced right after their posts' ingest
@@ -230,11 +239,10 @@ class Agents:
             for spec in rt.cfg.windows:
                 m.set_watermark(spec.size, fold.effective / 1000)
 
-    async def publish_aggregate(self, record: dict[str, Any]) -> Any:
-        fut = await self.rt.send(topics.AGGREGATES, kafka_key(record).encode(), orjson.dumps(record))
+    async def publish_aggregate(self, out: Delivery, record: dict[str, Any]) -> None:
+        await out.send(topics.AGGREGATES, kafka_key(record).encode(), orjson.dumps(record))
         self.rt.metrics.published(topics.AGGREGATES)
         self.rt.metrics.aggregate(record)
-        return fut
 
     def _batches(self, handle: Any, size: int, within: float) -> Any:
         async def agent(stream: faust.StreamT) -> None:
@@ -383,4 +391,6 @@ class Agents:
             if waiting.get(p, True):
                 continue  # quiet because this worker is behind, not because the source is
             self.idle_sent[p] = now
-            await asyncio.gather(*await self.route(p, rt.source_fold(p).watermark(), True, []))
+            out = rt.outputs()
+            await self.route(out, p, rt.source_fold(p).watermark(), True, [])
+            await out.acked()

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-import time
 import weakref
 from collections.abc import Iterable
-from typing import Any
 
 import faust
 from faust.streams import _current_event
@@ -22,6 +20,7 @@ from deinfluence.streams import topics
 from deinfluence.streams.bundles import partition_for
 from deinfluence.streams.faustfixes import DurableTable, SeekFirstTableManager
 from deinfluence.streams.metrics import WorkerMetrics
+from deinfluence.streams.output import Delivery, OutputProducer
 
 log = logging.getLogger(__name__)
 
@@ -74,13 +73,15 @@ class Runtime:
         self.combine_table = self.app.Table("combine", help="dedup and pane counts", **table)
         self.rollup_table = self.app.Table("rollup", help="per key pane counts and trend state", **table)
         self.metrics = WorkerMetrics(process_metrics=False)  # worker.build sets the real one
+        # the agents' records go through librdkafka (streams.output), under Faust's client id
+        # so that a broker quota on the worker covers them; the changelogs stay on Faust's
+        self.output = OutputProducer(settings, client_id=str(self.app.conf.broker_client_id))
         # Faust checks source/changelog co-partitioning against consumer metadata that may
         # not list a just-created changelog yet (a race that crash-loops the agent); the
         # worker checks partition counts itself at start-up instead (streams.worker).
         for table_, topic in ((self.source_table, topics.RAW), (self.combine_table, topics.ROUTED),
                               (self.rollup_table, topics.PARTIALS)):
             table_._verified_source_topics_for_partitions.add(topic)
-        self.last_ack = time.monotonic()  # of any record this worker produced
         self._source: dict[int, SourceFold] = {}
         self._combine: dict[int, CombineFold] = {}
         self._rollup: dict[int, PartitionRollup] = {}
@@ -128,20 +129,15 @@ class Runtime:
     def assigned(self, topic: str) -> list[int]:
         return sorted(tp.partition for tp in self.app.consumer.assignment() if tp.topic == topic)
 
-    async def send(
-        self, topic: str, key: bytes | None, value: bytes, partition: int | None = None
-    ) -> Any:
-        """Queue raw bytes for producing now (not attached to the current event).
+    @property
+    def last_ack(self) -> float:
+        """Monotonic time of the last acknowledged output record (the watchdog's progress)."""
+        return self.output.last_ack
 
-        Returns the delivery future; awaiting it waits for the broker's acknowledgement.
-        """
-        fut = await self.app.producer.send(topic, key, value, partition, None, None)
-        fut.add_done_callback(self._acked)
-        return fut
-
-    def _acked(self, _fut: Any) -> None:
-        """An acknowledgement is progress too (a slow broker is not a stalled worker)."""
-        self.last_ack = time.monotonic()
+    def outputs(self) -> Delivery:
+        """A new batch of output records: ``await out.send(topic, key, value[, partition])``
+        for each, then ``await out.acked()`` before the batch's progress is stored."""
+        return self.output.delivery()
 
 
 def use_event(event: faust.types.EventT) -> None:

@@ -128,6 +128,10 @@ def run_worker(settings: Settings) -> int:
         loop = uvloop.new_event_loop()
     except ImportError:  # pragma: no cover - uvloop is a dependency on Linux
         pass
+    from deinfluence.streams import topics
+
+    rt.output.start([topics.CLASSIFIED, topics.DEADLETTER, *topics.INTERNAL, topics.AGGREGATES,
+                     topics.TRENDS])
     worker = DumpingWorker(rt.app, loglevel=settings.log_level, quiet=True, loop=loop)
     # Faust's terminal spinner sets the root logger to DEBUG (faust.worker
     # `_setup_spinner_handler`) whenever the level is WARN or above: every log.debug call
@@ -136,5 +140,8 @@ def run_worker(settings: Settings) -> int:
     worker.spinner = None
     log.info("worker starting: bootstrap=%s web=%s:%s", settings.bootstrap, settings.web_host,
              settings.web_port)
-    worker.execute_from_commandline()
+    try:
+        worker.execute_from_commandline()
+    finally:  # after Faust stopped the agents: deliver what they queued, stop the thread
+        rt.output.close()
     return 0
