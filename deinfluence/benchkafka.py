@@ -139,6 +139,17 @@ class GroupProgress:
         self.consumer.close()
 
 
+def proc_memory_mib(pid: int, field: str) -> float:
+    """A memory line of ``/proc/<pid>/status`` (``VmRSS``, ``VmHWM``...) in MiB; 0 when gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 class Child:
     """A child process in its own session (stopped with its whole process group)."""
 
@@ -158,13 +169,7 @@ class Child:
 
     def peak_rss_mb(self) -> float:
         """VmHWM of the process (its peak resident set), in MiB."""
-        try:
-            for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-        except OSError:
-            pass
-        return 0.0
+        return proc_memory_mib(self.pid, "VmHWM")
 
     def check(self) -> None:
         if not self.alive():

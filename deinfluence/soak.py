@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 
-from deinfluence.benchkafka import BenchError, Child, python_child, wait
+from deinfluence.benchkafka import BenchError, Child, proc_memory_mib, python_child, wait
 from deinfluence.streams import topics
 
 LAG_TOPICS = (topics.RAW, topics.ROUTED, topics.PARTIALS)
@@ -168,13 +168,7 @@ def progress_line(row: Sample, duration: float) -> str:
 
 def rss_mib(pid: int) -> float:
     """``VmRSS`` of a process in MiB (0 when it is gone)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    return proc_memory_mib(pid, "VmRSS")
 
 
 def parse_state_keys(metrics: str) -> int:
