@@ -19,6 +19,11 @@ def last_position(offset: int) -> int:
     return offset * SLOTS + SLOTS - 1
 
 
+def next_offset(through: int) -> int:
+    """The first message offset after position ``through`` (``0`` for ``-1``: none yet)."""
+    return (through + 1) // SLOTS
+
+
 def split_position(pos: int) -> tuple[int, int]:
     """``(offset, index)`` of a source position."""
     return divmod(pos, SLOTS)

@@ -6,6 +6,9 @@ State mapping (a Faust table sharded by the partials partition, or a dict in bac
   partition, the value with the highest offset: idempotent, commutative, associative.
 - ``W|{q}`` -> ``{source: [watermark_or_None, idle]}`` as reported by the combine stage.
 - ``E|{q}`` -> the effective watermark up to which windows were finalised.
+- ``I|{q}`` -> the next offset of partials partition ``q`` to read (the worker's; backfill
+  has no offsets). Written last with ``E|{q}``, so a restored value proves the state holds
+  every earlier input (``streams.continuity``).
 
 Windows are sums of panes. A window is *final* once the effective watermark (min over the
 active sources; max over all when every source is idle) reaches its end.
@@ -77,6 +80,11 @@ class PartitionRollup:
     def effective(self) -> int | None:
         return self.store.get(f"E|{self.q}")
 
+    @property
+    def next_offset(self) -> int:
+        """The first input offset the committed state has not seen (0 before any)."""
+        return int(self.store.base.get(f"I|{self.q}") or 0)
+
     def step(self, reports: Iterable[SourceReport]) -> RollupOutput:
         """Merge reports, then finalise and evaluate windows the watermark has passed."""
         self._ensure_index()
@@ -122,9 +130,12 @@ class PartitionRollup:
         key, spec, start = wid
         return aggregate_record(key, spec, start, self.window_counts(key, spec, start), final)
 
-    def commit(self) -> None:
-        """Persist the staged state of the steps so far (after their records were acked)."""
-        self.store.commit(last=(f"E|{self.q}",))
+    def commit(self, next_offset: int | None = None) -> None:
+        """Persist the staged state of the steps so far (after their records were acked),
+        and, in the worker, the next input offset those steps leave to read."""
+        if next_offset is not None:
+            self.store[f"I|{self.q}"] = next_offset
+        self.store.commit(last=(f"E|{self.q}", f"I|{self.q}"))
 
     def take_pending(self) -> list[dict[str, Any]]:
         """Non-final windows updated since the last call, as records (for throttled updates)."""

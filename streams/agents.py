@@ -6,8 +6,10 @@ combine  (deinfluence.routed, per q)       -> deinfluence.partials (by key)
 rollup   (deinfluence.partials, per r)     -> deinfluence.aggregates, deinfluence.trends
 
 Each stage awaits the broker's acknowledgement of everything a batch produced before
-storing the batch's progress (see ``processors.combine`` for why that makes counts exact).
-The records go through one librdkafka producer per worker (``streams.output``).
+storing the batch's progress (see ``processors.combine`` for why that makes counts exact),
+and reads its input contiguously from that stored progress, whatever offsets Faust
+committed or delivered (``streams.continuity``). The records go through one librdkafka
+producer per worker (``streams.output``).
 """
 
 from __future__ import annotations
@@ -25,12 +27,12 @@ import faust
 import orjson
 
 from deinfluence.processors.batch import late_deadletter, prepare_batch
-from deinfluence.processors.eventtime import last_position
+from deinfluence.processors.eventtime import last_position, next_offset
 from deinfluence.processors.pipeline import detect
 from deinfluence.processors.rollup import SourceReport
 from deinfluence.processors.source import routed_post
 from deinfluence.schemas.aggregate import kafka_key
-from deinfluence.streams import bundles, diagnostics, topics, watchdog
+from deinfluence.streams import bundles, continuity, diagnostics, topics, watchdog
 from deinfluence.streams.app import Runtime, use_event
 from deinfluence.streams.output import Delivery
 
@@ -79,6 +81,7 @@ class Agents:
         self.progress_at = time.monotonic()  # last batch processed by any agent
         self.read: dict[tuple[str, int], int] = {}  # (topic, partition) -> next offset to read
         self.end_offsets = watchdog.EndOffsets(rt.settings)
+        self.gap_reader = continuity.GapReader(rt.settings)
         self.resumed: set[tuple[str, int]] = set()  # (topic, partition) logged since assignment
         diagnostics.reporters.append(self.report)
         self._register(rt.app, rt.settings)
@@ -86,11 +89,17 @@ class Agents:
     def _register(self, app: faust.App, s: Any) -> None:
         rt = self.rt
 
-        # one agent per stage, each a loop over micro-batches split by input partition
-        for topic, name, handle in ((rt.raw, "classify", self.classify_partition),
-                                    (rt.routed, "combine", self.combine_partition),
-                                    (rt.partials, "rollup", self.rollup_partition)):
-            app.agent(topic, name=name)(self._batches(handle, s.batch_size, s.batch_timeout))
+        # one agent per stage, each a loop over micro-batches split by input partition;
+        # ``need`` is the first input offset the stage's restored state has not seen
+        for topic, name, handle, need in (
+            (rt.raw, "classify", self.classify_partition,
+             lambda p: next_offset(rt.source_fold(p).progress_through())),
+            (rt.routed, "combine", self.combine_partition,
+             lambda q: next_offset(rt.combine_fold(q).progress()[0])),
+            (rt.partials, "rollup", self.rollup_partition,
+             lambda r: rt.rollup_fold(r).next_offset),
+        ):
+            app.agent(topic, name=name)(self._batches(handle, need, s.batch_size, s.batch_timeout))
 
         @app.timer(interval=s.update_interval)
         async def publish_updates() -> None:
@@ -142,7 +151,6 @@ class Agents:
         self.last_seen[p] = time.monotonic()
         fold = rt.source_fold(p)
         done = fold.progress_through()
-        self.log_resume("classify", topics.RAW, p, events, done)
         messages = [(e.message.offset, e.message.value) for e in events
                     if last_position(e.message.offset) > done]
         if not messages:
@@ -187,7 +195,6 @@ class Agents:
         rt = self.rt
         use_event(events[-1])
         fold = rt.combine_fold(q)
-        self.log_resume("combine", topics.ROUTED, q, events, fold.progress()[0])
         m = rt.metrics
         m.consumed(topics.ROUTED, messages=len(events))
         m.batch("combine", len(events))
@@ -215,7 +222,6 @@ class Agents:
         with m.time_stage("decode"):
             reports = [bundles.decode_report(e.message.value) for e in events]
         fold = rt.rollup_fold(r)
-        self.log_resume("rollup", topics.PARTIALS, r, events, fold.effective or -1)
         with m.time_stage("merge"):
             out = fold.step(reports)
         if out.corrections:
@@ -231,7 +237,7 @@ class Agents:
             m.published(topics.TRENDS)
             m.trend(trend)
         await sent.acked()  # the state moves only once its records are acked
-        fold.commit()
+        fold.commit(next_offset=events[-1].message.offset + 1)
         await rt.drain_tables()
         if out.final or out.corrections:  # partials are produced right after their posts' ingest
             m.end_to_end(e.message.timestamp for e in events)
@@ -244,23 +250,52 @@ class Agents:
         self.rt.metrics.published(topics.AGGREGATES)
         self.rt.metrics.aggregate(record)
 
-    def _batches(self, handle: Any, size: int, within: float) -> Any:
+    def _batches(self, handle: Any, need: Any, size: int, within: float) -> Any:
+        stage = handle.__name__.replace("_partition", "")
+
         async def agent(stream: faust.StreamT) -> None:
             async for events in stream.take_events(size, within=within):
                 for partition, evs in by_partition(events).items():
-                    await handle(partition, evs)
+                    batch = await self.contiguous(stage, partition, evs, need(partition))
+                    if batch:
+                        await handle(partition, batch)
                 self.progressed(events)
 
-        agent.__name__ = agent.__qualname__ = handle.__name__.replace("_partition", "")
+        agent.__name__ = agent.__qualname__ = stage
         return agent
 
-    def log_resume(self, stage: str, topic: str, partition: int, events: Events, through: int) -> None:
+    async def contiguous(self, stage: str, partition: int, events: Events, need: int) -> Events:
+        """``events`` without replays, with any records missing before them read from the
+        broker: the stage's input continues exactly where its state ends (``continuity``)."""
+        topic = events[0].message.topic
+        self.log_resume(stage, topic, partition, events, need)
+        fresh = [e for e in events if e.message.offset >= need]
+        missing = continuity.gaps([e.message.offset for e in fresh], need)
+        if not missing:
+            return fresh
+        loop = asyncio.get_running_loop()
+        filled: list[Any] = []
+        for start, end in missing:
+            try:
+                records = await loop.run_in_executor(None, self.gap_reader.read, topic, partition, start, end)
+            except Exception as exc:  # the state must not move past records it has not seen
+                log.error("could not read %s[%d] offsets %d..%d back from the broker: %s",
+                          topic, partition, start, end - 1, exc)
+                self.exit_for_restart("input gap not filled")
+            log.warning("%s %s[%d]: offsets %d..%d were not delivered by the consumer although "
+                        "the restored state needs them; read %d records back from the broker",
+                        stage, topic, partition, start, end - 1, len(records))
+            self.rt.metrics.input_gap(topic, len(records))
+            filled.extend(records)
+        return sorted([*fresh, *filled], key=lambda e: e.message.offset)
+
+    def log_resume(self, stage: str, topic: str, partition: int, events: Events, need: int) -> None:
         """Once per partition and assignment: where reading resumed and what state says."""
         if (topic, partition) in self.resumed:
             return
         self.resumed.add((topic, partition))
-        log.info("%s %s[%d]: first offset read %d; restored state is through position %d",
-                 stage, topic, partition, events[0].message.offset, through)
+        log.info("%s %s[%d]: first offset read %d; restored state needs offset %d",
+                 stage, topic, partition, events[0].message.offset, need)
 
     def progressed(self, events: Events) -> None:
         self.progress_at = time.monotonic()
@@ -337,8 +372,16 @@ class Agents:
     def exit_stalled(self, idle_for: float, waiting: int) -> None:
         log.error("stalled: no batch processed for %.0f s while %d records wait; exiting "
                   "so that the supervisor restarts the worker", idle_for, waiting)
-        self.rt.metrics.health.set_live(False, "stalled")
         diagnostics.dump()  # where every task waits: the evidence for the defect
+        self.exit_for_restart("stalled")
+
+    def exit_for_restart(self, reason: str) -> None:
+        """Exit with code 75 (EX_TEMPFAIL) for the supervisor to restart the worker.
+
+        As safe as a SIGKILL: every stage recovers exactly from its changelog.
+        """
+        log.error("exiting for a restart: %s", reason)
+        self.rt.metrics.health.set_live(False, reason)
         logging.shutdown()
         os._exit(STALLED_EXIT_CODE)
 

@@ -61,6 +61,12 @@ class Families:
             ("outcome",),
         )
         self.rebalances = c("deinfluence_rebalances_total", "Consumer group rebalances seen.")
+        self.input_gap_records = c(
+            "deinfluence_input_gap_records_total",
+            "Input records the consumer skipped although the state needed them, read back "
+            "from the broker (streams.continuity), per topic.",
+            ("topic",),
+        )
         self.state_keys = g("deinfluence_state_keys", "Keys held per table.", ("table",))
         self.build_info = g("deinfluence_build_info", "Always 1; the version label.", ("version",))
         self.batch_size = Histogram(

@@ -197,6 +197,10 @@ class WorkerMetrics:
         """Count one consumer group rebalance."""
         self.families.rebalances.inc()
 
+    def input_gap(self, topic: str, records: int) -> None:
+        """Count records of ``topic`` read back from the broker to fill a delivery gap."""
+        self.families.input_gap_records.labels(topic).inc(records)
+
     def set_state_size(self, sizes: Mapping[str, int]) -> None:
         """Keys held per table: ``{"panes": 1234, "dedup": 99000}``."""
         for table, keys in sizes.items():
