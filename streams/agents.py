@@ -82,6 +82,8 @@ class Agents:
         self.read: dict[tuple[str, int], int] = {}  # (topic, partition) -> next offset to read
         self.end_offsets = watchdog.EndOffsets(rt.settings)
         self.gap_reader = continuity.GapReader(rt.settings)
+        for topic in (topics.RAW, topics.ROUTED, topics.PARTIALS):
+            rt.metrics.input_gap(topic, 0)  # the series exist from the start, so increase() sees a first gap
         self.resumed: set[tuple[str, int]] = set()  # (topic, partition) logged since assignment
         diagnostics.reporters.append(self.report)
         self._register(rt.app, rt.settings)

@@ -28,6 +28,7 @@ def exercise(metrics: WorkerMetrics, step: int = 0) -> None:
     metrics.set_watermark("1h", time.time() - 900)
     metrics.set_consumer_lag({("posts.raw", 0): 10 * step, ("posts.raw", 1): 3})
     metrics.rebalance()
+    metrics.input_gap("posts.raw", step % 2)
     metrics.set_state_size({"panes": 100 + step, "dedup": 5000 + step})
     metrics.classified(
         [
