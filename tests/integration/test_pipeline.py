@@ -116,8 +116,10 @@ def test_offsets_committed_ahead_of_the_state_lose_nothing(clean, tmp_path):
     app_id = unique_app_id()
     produce(clean, path.read_bytes().splitlines())
     worker = Worker(clean, tmp_path / "w1", app_id).start()
-    _wait_classified(clean, n // 3, worker)
-    worker.stop()
+    try:
+        _wait_classified(clean, n // 3, worker)
+    finally:
+        worker.stop()
     moved = commit_ahead(clean, app_id, {topics.RAW: 200, topics.ROUTED: 3, topics.PARTIALS: 3})
     assert moved[topics.RAW] > 0, moved
     worker = Worker(clean, tmp_path / "w1", app_id).start()
