@@ -22,16 +22,15 @@ records (commit markers) and the broker read simply finds nothing there.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, TopicPartition
+from confluent_kafka import OFFSET_BEGINNING, KafkaError, TopicPartition
 
 from deinfluence.settings import Settings
-from deinfluence.streams.kafka import confluent_config
+from deinfluence.streams.kafka import SideConsumer, confluent_config
 
 log = logging.getLogger(__name__)
 
@@ -84,14 +83,12 @@ class GapReader:
     """
 
     def __init__(self, settings: Settings, timeout: float = 30.0) -> None:
-        self._conf = confluent_config(settings, **{
+        self._side = SideConsumer(confluent_config(settings, **{
             "group.id": f"{settings.app_id}-gapreader", "enable.auto.commit": False,
             "auto.offset.reset": "earliest", "enable.partition.eof": True,
             "isolation.level": "read_uncommitted",  # as Faust's consumer reads
-            "client.id": f"{settings.app_id}-gapreader"})
+            "client.id": f"{settings.app_id}-gapreader"}))
         self._timeout = timeout
-        self._consumer: Any = None
-        self._lock = threading.Lock()
 
     def read(self, topic: str, partition: int, start: int, end: int) -> list[Record]:
         """The records with ``start <= offset < end`` that the partition still holds.
@@ -99,10 +96,7 @@ class GapReader:
         Offsets without a record (transaction markers, retention past ``start``) are
         simply absent. Raises ``TimeoutError`` when the broker does not answer.
         """
-        with self._lock:
-            if self._consumer is None:
-                self._consumer = Consumer(dict(self._conf))
-            consumer = self._consumer
+        with self._side.use() as consumer:
             low, high = consumer.get_watermark_offsets(
                 TopicPartition(topic, partition), timeout=self._timeout, cached=False)
             first, last = max(start, low), min(end, high)
@@ -135,7 +129,4 @@ class GapReader:
                            f"within {self._timeout} s")
 
     def close(self) -> None:
-        with self._lock:
-            if self._consumer is not None:
-                self._consumer.close()
-                self._consumer = None
+        self._side.close()

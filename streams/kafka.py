@@ -13,7 +13,10 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import ssl
+import threading
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from deinfluence.errors import ConfigError
@@ -163,3 +166,29 @@ def faust_credentials(settings: Settings) -> CredentialsT | None:
     if context is not None:
         return faust.SSLCredentials(context)
     return None
+
+
+class SideConsumer:
+    """A confluent-kafka consumer beside the worker's group: created on first use, never
+    subscribed (so it cannot disturb the assignment) and never committing. Callers run in
+    executor threads; ``with side.use() as consumer:`` serves them one at a time."""
+
+    def __init__(self, conf: ClientConfig) -> None:
+        self._conf = conf
+        self._consumer: Any = None
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def use(self) -> Iterator[Any]:
+        from confluent_kafka import Consumer
+
+        with self._lock:
+            if self._consumer is None:
+                self._consumer = Consumer(dict(self._conf))
+            yield self._consumer
+
+    def close(self) -> None:
+        with self._lock:
+            if self._consumer is not None:
+                self._consumer.close()
+                self._consumer = None

@@ -11,14 +11,12 @@ worker has been quiet for the stall limit, in a thread, with a timeout.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterable, Mapping
-from typing import Any
 
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import TopicPartition
 
 from deinfluence.settings import Settings
-from deinfluence.streams.kafka import confluent_config
+from deinfluence.streams.kafka import SideConsumer, confluent_config
 
 log = logging.getLogger(__name__)
 TopicPart = tuple[str, int]
@@ -28,22 +26,17 @@ class EndOffsets:
     """Blocking probe of end and committed offsets; one client, created on first use."""
 
     def __init__(self, settings: Settings, timeout: float = 10.0) -> None:
-        self._conf = confluent_config(settings, **{
+        self._side = SideConsumer(confluent_config(settings, **{
             "group.id": settings.app_id, "enable.auto.commit": False,
-            "client.id": f"{settings.app_id}-watchdog"})
+            "client.id": f"{settings.app_id}-watchdog"}))
         self._timeout = timeout
-        self._consumer: Any = None
-        self._lock = threading.Lock()
 
     def waiting(self, tps: Iterable[TopicPart], read: Mapping[TopicPart, int]) -> int:
         """Records between each partition's end and max(next read offset, committed offset)."""
         wanted = [TopicPartition(t, p) for t, p in tps]
         if not wanted:
             return 0
-        with self._lock:
-            if self._consumer is None:
-                self._consumer = Consumer(dict(self._conf))
-            consumer = self._consumer
+        with self._side.use() as consumer:
             committed = consumer.committed(wanted, timeout=self._timeout)
             total = 0
             for tp in committed:
@@ -55,10 +48,7 @@ class EndOffsets:
             return total
 
     def close(self) -> None:
-        with self._lock:
-            if self._consumer is not None:
-                self._consumer.close()
-                self._consumer = None
+        self._side.close()
 
 
 def stalled(limit: float, idle_for: float, rebalancing: bool, waiting: int) -> bool:
