@@ -4,13 +4,23 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# the classifier's native engine (native/, Rust): cargo from rustup if it is not on PATH
+export PATH := $(PATH):$(HOME)/.cargo/bin
+NATIVE_SRC := native/Cargo.toml native/pyproject.toml $(wildcard native/src/*.rs)
+NATIVE_STAMP := .local/native/.built
 
 .PHONY: install demo test test-fast lint bench soak bench-quix-venv k8s-manifests kafka-up kafka-down clean dashboards
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(NATIVE_STAMP)
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	@$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
 	@$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,fuzz]'
+	@bash native/install.sh $(BIN)/pip .local/native
+	@touch $@
+
+# One wheel of the native engine (maturin, release build), installed into every venv.
+$(NATIVE_STAMP): $(NATIVE_SRC)
+	@bash native/build.sh $(PY) .local/native
 	@touch $@
 
 install: $(STAMP)
@@ -31,10 +41,11 @@ QUIX_VENV := .local/quix-venv
 QUIX_STAMP := $(QUIX_VENV)/.installed
 
 # Quix Streams pins confluent-kafka < 2.13 (the project needs >= 2.16): it gets a venv of its own.
-$(QUIX_STAMP): pyproject.toml
+$(QUIX_STAMP): pyproject.toml $(NATIVE_STAMP)
 	@test -x $(QUIX_VENV)/bin/python || $(PY) -m venv $(QUIX_VENV)
 	@$(QUIX_VENV)/bin/pip install -q --disable-pip-version-check 'quixstreams==3.28.1' 'pyyaml>=6.0.2,<7'
 	@$(QUIX_VENV)/bin/pip install -q --disable-pip-version-check --no-deps -e .
+	@bash native/install.sh $(QUIX_VENV)/bin/pip .local/native
 	@touch $@
 
 bench-quix-venv: $(QUIX_STAMP)

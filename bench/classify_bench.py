@@ -5,7 +5,8 @@ Replicates the labeled dev set (``../shared/data/stance-dev.jsonl`` or
 micro-batches with ``RuleClassifier.classify_batch`` and prints the throughput of the
 classification calls alone (building the input batches is not timed) and the peak RSS.
 
-    python bench/classify_bench.py [--posts N] [--batch 2000] [--brands CATALOG] [--json]
+    python bench/classify_bench.py [--posts N] [--batch 2000] [--brands CATALOG]
+                                   [--engine auto|native|python] [--json]
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from itertools import cycle, islice
 from pathlib import Path
 from typing import Any
 
-from deinfluence.processors.classify import RuleClassifier
+from deinfluence.processors.classify import ENGINES, RuleClassifier
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -39,10 +40,10 @@ def load_posts(path: Path) -> list[dict[str, Any]]:
     return [{k: v for k, v in r.items() if k != "label"} for r in rows]
 
 
-def run(posts_total: int, batch: int, catalog: Path | None) -> dict[str, float]:
+def run(posts_total: int, batch: int, catalog: Path | None, engine: str = "auto") -> dict[str, Any]:
     data = shared_data()
     dev = load_posts(data / "stance-dev.jsonl")
-    classifier = RuleClassifier(catalog or data / "brands-eval.yaml")
+    classifier = RuleClassifier(catalog or data / "brands-eval.yaml", engine=engine)
     classifier.classify_batch(dev)  # build the per-language indexes outside the timing
     source = cycle(dev)
     done = 0
@@ -57,7 +58,7 @@ def run(posts_total: int, batch: int, catalog: Path | None) -> dict[str, float]:
         done += n
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     # CPU time is what one core spends; wall time also counts waiting for a busy machine
-    return {"posts": done, "seconds": round(busy, 3), "cpu_seconds": round(cpu, 3),
+    return {"engine": classifier.engine, "posts": done, "seconds": round(busy, 3), "cpu_seconds": round(cpu, 3),
             "posts_per_s": round(done / busy), "posts_per_cpu_s": round(done / cpu),
             "peak_rss_mib": round(peak_kib / 1024, 1), "load_average": os.getloadavg()[0]}
 
@@ -67,13 +68,15 @@ def main() -> int:
     parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=2000)
     parser.add_argument("--brands", type=Path, help="catalog (default: brands-eval.yaml)")
+    parser.add_argument("--engine", choices=ENGINES, default="auto",
+                        help="classifier engine (default: native when built)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = run(args.posts, args.batch, args.brands)
+    result = run(args.posts, args.batch, args.brands, args.engine)
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"{result['posts']:,} posts in {result['seconds']:.2f} s wall / {result['cpu_seconds']:.2f} s CPU "
+        print(f"{result['engine']} engine: {result['posts']:,} posts in {result['seconds']:.2f} s wall / {result['cpu_seconds']:.2f} s CPU "
               f"of classify_batch: {result['posts_per_s']:,} posts/s wall, "
               f"{result['posts_per_cpu_s']:,} posts per CPU-second on one core; "
               f"peak RSS {result['peak_rss_mib']} MiB (load average {result['load_average']:.1f})")

@@ -22,7 +22,7 @@ def pipeline_config(settings: Settings) -> PipelineConfig:
 
 
 def make_classifier(settings: Settings) -> Classifier:
-    return RuleClassifier(settings.brands)
+    return RuleClassifier(settings.brands, engine=settings.classifier)
 
 
 def make_detector(settings: Settings) -> TrendDetectorLike | None:

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     web_host: str = Field("127.0.0.1", description="Bind address of the metrics/health HTTP server")
     web_port: int = Field(6066, description="Port of the metrics/health HTTP server")
     brands: Path | None = Field(None, description="Brand catalog YAML; default: the packaged catalog")
+    classifier: str = Field(
+        "auto", description="Classifier engine: native (Rust), python, or auto (native when built)"
+    )
     windows: str = Field("5m,1h/15m", description="Comma-separated window specs: SIZE or SIZE/STEP")
     grace: str = Field("10m", description="Watermark = max event time seen on a partition minus this")
     retention: str = Field(
@@ -60,6 +63,14 @@ class Settings(BaseSettings):
     ssl_ca_file: Path | None = Field(None, description="CA bundle to verify the brokers")
     ssl_cert_file: Path | None = Field(None, description="Client certificate (mutual TLS)")
     ssl_key_file: Path | None = Field(None, description="Client key (mutual TLS)")
+
+    @field_validator("classifier")
+    @classmethod
+    def _engine(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in {"auto", "native", "python"}:
+            raise ValueError(f"classifier must be auto, native or python, got {value!r}")
+        return value
 
     @field_validator("security_protocol")
     @classmethod

@@ -4,6 +4,10 @@
 plus ``stance``, ``targets``, ``sponsored``, ``reasons``, ``brands``, ``hashtags``,
 ``lang``, ``confidence`` and ``cues``. :class:`RuleClassifier` is the multilingual rule
 implementation; a learned model can implement the same protocol and replace or join it.
+
+The rules run on one of two engines with identical output: the native one
+(:mod:`processors.native`, Rust, about ten times faster) when its compiled module is
+installed, else this module's Python code, which stays the reference implementation.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from deinfluence.processors import native
 from deinfluence.processors.brands import AliasHit, Catalog, load_catalog, weak_mention_is_brand
 from deinfluence.processors.hashtags import extract_hashtags
 from deinfluence.processors.lang import UNDETERMINED, detect_lang, normalize_lang
@@ -23,8 +28,9 @@ from deinfluence.processors.stems import FIRST_PERSON, StemIndex
 from deinfluence.processors.tokens import original_tokens, tokenize
 
 STANCES = ("deinfluencing", "promoting", "neutral")
+ENGINES = ("auto", "native", "python")
 DEFAULT_CATALOG = Path(__file__).parent / "data" / "brands.yaml"
-__all__ = ["Classifier", "RuleClassifier", "DEFAULT_CATALOG", "STANCES", "REASONS"]
+__all__ = ["Classifier", "RuleClassifier", "DEFAULT_CATALOG", "ENGINES", "STANCES", "REASONS"]
 
 
 class Classifier(Protocol):
@@ -44,12 +50,25 @@ class RuleClassifier:
         ('deinfluencing', {'dyson': 'deinfluencing', 'shark': 'promoting'})
     """
 
-    def __init__(self, catalog_path: Path | None = None, catalog: Catalog | None = None) -> None:
+    def __init__(
+        self,
+        catalog_path: Path | None = None,
+        catalog: Catalog | None = None,
+        engine: str = "auto",
+    ) -> None:
+        """``engine``: ``native`` (fails without the compiled module), ``python``, or ``auto``
+        (native when installed)."""
+        if engine not in ENGINES:
+            raise ValueError(f"classifier engine must be one of {', '.join(ENGINES)}, got {engine!r}")
         self.catalog = catalog or load_catalog(catalog_path or DEFAULT_CATALOG)
         self._aliases = self.catalog.alias_entries()
         self._indexes: dict[str, PhraseIndex] = {}
         self._negators: dict[str, frozenset[str]] = {}
         self._stems: dict[str, StemIndex] = {}
+        self._native: Any = None
+        if engine == "native" or (engine == "auto" and native.AVAILABLE):
+            self._native = native.build_engine(self.catalog)
+        self.engine = "native" if self._native is not None else "python"
 
     def _index(self, lang: str) -> tuple[PhraseIndex, frozenset[str]]:
         key = lang if lang in LANGUAGES else UNDETERMINED
@@ -69,11 +88,25 @@ class RuleClassifier:
 
     def classify_batch(self, posts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """Classify a micro-batch; never raises on odd text (empty, huge, emoji, any script)."""
+        if self._native is not None:
+            batch = posts if posts.__class__ is list else list(posts)
+            if not all(p.__class__ is dict for p in batch):
+                batch = [p if isinstance(p, dict) else dict(p) for p in batch]
+            try:
+                return self._native.classify_batch(batch)  # type: ignore[no-any-return]
+            except UnicodeEncodeError:  # a lone surrogate: such posts take the Python engine
+                return [self._one_native_or_python(p) for p in batch]
         one = self.classify_post
         return [one(p) for p in posts]
 
+    def _one_native_or_python(self, post: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return self._native.classify_batch([post])[0]  # type: ignore[no-any-return]
+        except UnicodeEncodeError:
+            return self.classify_post(post)
+
     def classify_post(self, post: Mapping[str, Any]) -> dict[str, Any]:
-        """Classify one post (see :meth:`classify_batch`)."""
+        """Classify one post with the Python engine (the reference; see :meth:`classify_batch`)."""
         text = post.get("text")
         if not isinstance(text, str):
             text = "" if text is None else str(text)

@@ -38,7 +38,7 @@ def register(subparsers: Any) -> None:
 
 def build_classifier(settings: Settings) -> RuleClassifier:
     """The classifier for ``--brands`` / ``DEINFLUENCE_BRANDS`` / the packaged catalog."""
-    return RuleClassifier(settings.brands)
+    return RuleClassifier(settings.brands, engine=settings.classifier)
 
 
 def limits_of(settings: Settings) -> Limits:

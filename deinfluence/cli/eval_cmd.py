@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     rows, bad = read_labeled(args.labeled)
     if not rows:
         raise ConfigError(f"{args.labeled}: no labeled posts")
-    classifier = RuleClassifier(settings.brands)
+    classifier = RuleClassifier(settings.brands, engine=settings.classifier)
     predicted = classifier.classify_batch(
         [{k: v for k, v in r.items() if k != "label"} for r in rows]
     )
