@@ -35,15 +35,8 @@ fn in_ranges(ranges: &[(u32, u32)], c: char) -> bool {
     i < ranges.len() && ranges[i].0 <= c
 }
 
-/// `str.isalnum()` of one character.
-#[inline]
-fn is_alnum(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_alphanumeric();
-    }
-    if let Some(ranges) = ALNUM.get() {
-        return in_ranges(ranges, c);
-    }
+/// A letter (L*) by Rust's Unicode tables: used only until an `Engine` sets the ranges.
+fn gc_letter(c: char) -> bool {
     matches!(
         get_general_category(c),
         GC::UppercaseLetter
@@ -51,10 +44,25 @@ fn is_alnum(c: char) -> bool {
             | GC::TitlecaseLetter
             | GC::ModifierLetter
             | GC::OtherLetter
-            | GC::DecimalNumber
-            | GC::LetterNumber
-            | GC::OtherNumber
     )
+}
+
+/// `str.isalnum()` of one character.
+#[inline]
+fn is_alnum(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    match ALNUM.get() {
+        Some(ranges) => in_ranges(ranges, c),
+        None => {
+            gc_letter(c)
+                || matches!(
+                    get_general_category(c),
+                    GC::DecimalNumber | GC::LetterNumber | GC::OtherNumber
+                )
+        }
+    }
 }
 
 /// `str.isalpha()` of one character.
@@ -63,17 +71,10 @@ fn is_alpha(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphabetic();
     }
-    if let Some(ranges) = ALPHA.get() {
-        return in_ranges(ranges, c);
+    match ALPHA.get() {
+        Some(ranges) => in_ranges(ranges, c),
+        None => gc_letter(c),
     }
-    matches!(
-        get_general_category(c),
-        GC::UppercaseLetter
-            | GC::LowercaseLetter
-            | GC::TitlecaseLetter
-            | GC::ModifierLetter
-            | GC::OtherLetter
-    )
 }
 
 /// `\w` of CPython's `re` on str patterns: `isalnum()` or `_`.
