@@ -47,34 +47,30 @@ fn gc_letter(c: char) -> bool {
     )
 }
 
+fn gc_alnum(c: char) -> bool {
+    gc_letter(c)
+        || matches!(get_general_category(c), GC::DecimalNumber | GC::LetterNumber | GC::OtherNumber)
+}
+
+/// A non-ASCII character in the interpreter's `table`, or by `fallback` before it is set.
+#[inline]
+fn in_table(c: char, table: &OnceLock<Vec<(u32, u32)>>, fallback: fn(char) -> bool) -> bool {
+    match table.get() {
+        Some(ranges) => in_ranges(ranges, c),
+        None => fallback(c),
+    }
+}
+
 /// `str.isalnum()` of one character.
 #[inline]
 fn is_alnum(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_alphanumeric();
-    }
-    match ALNUM.get() {
-        Some(ranges) => in_ranges(ranges, c),
-        None => {
-            gc_letter(c)
-                || matches!(
-                    get_general_category(c),
-                    GC::DecimalNumber | GC::LetterNumber | GC::OtherNumber
-                )
-        }
-    }
+    if c.is_ascii() { c.is_ascii_alphanumeric() } else { in_table(c, &ALNUM, gc_alnum) }
 }
 
 /// `str.isalpha()` of one character.
 #[inline]
 fn is_alpha(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_alphabetic();
-    }
-    match ALPHA.get() {
-        Some(ranges) => in_ranges(ranges, c),
-        None => gc_letter(c),
-    }
+    if c.is_ascii() { c.is_ascii_alphabetic() } else { in_table(c, &ALPHA, gc_letter) }
 }
 
 /// `\w` of CPython's `re` on str patterns: `isalnum()` or `_`.
