@@ -38,6 +38,10 @@ from deinfluence.streams.output import Delivery
 
 log = logging.getLogger(__name__)
 STALLED_EXIT_CODE = 75
+LEAVE_GROUP_TIMEOUT_S = 5.0
+# fault injection for the stall guard's test (tests/integration/test_faults.py); never set it
+# in production: once per data dir, the classify agent stops after this many raw messages
+FAULT_STALL_ENV = "DEINFLUENCE_FAULT_STALL_AFTER_MESSAGES"
 Events = Sequence[faust.types.EventT]
 
 
@@ -70,6 +74,26 @@ def records_may_wait(highwater: int | None, next_offset: int) -> bool:
     return highwater is None or highwater > next_offset
 
 
+def leave_group(app: faust.App, timeout: float) -> bool:
+    """Best effort: send the consumer group a LeaveGroup before the process exits.
+
+    Without it the group waits for this member's session to time out (Faust's
+    ``broker_session_timeout``, 20 s, ``streams.app``) before its replacement gets any partition. The request
+    runs on the consumer thread's loop (aiokafka's coordinator lives there) and is given
+    ``timeout`` seconds; a consumer stuck beyond that, or a broker that is down, only means
+    the group falls back to the session timeout. Returns whether the request was sent.
+    """
+    try:
+        thread = app.consumer._thread  # type: ignore[attr-defined]
+        coordinator = thread._ensure_consumer()._coordinator
+        future = asyncio.run_coroutine_threadsafe(coordinator._maybe_leave_group(), thread.thread_loop)
+        future.result(timeout)
+        return True
+    except Exception as exc:  # noqa: BLE001 - exiting anyway; the session timeout is the fallback
+        log.warning("could not leave the consumer group before exiting: %r", exc)
+        return False
+
+
 class Agents:
     """Registers the agents and timers of the pipeline on ``rt.app``."""
 
@@ -79,12 +103,16 @@ class Agents:
         self.idle_sent: dict[int, float] = {}
         self.started = time.monotonic()
         self.progress_at = time.monotonic()  # last batch processed by any agent
+        self.assigned_at = time.monotonic()  # the current assignment's recovery completed
+        self.advanced_at: dict[tuple[str, int], float] = {}  # (topic, partition) -> last read
+        self.busy: set[str] = set()  # input topics whose agent is inside a batch
         self.read: dict[tuple[str, int], int] = {}  # (topic, partition) -> next offset to read
         self.end_offsets = watchdog.EndOffsets(rt.settings)
         self.gap_reader = continuity.GapReader(rt.settings)
         for topic in (topics.RAW, topics.ROUTED, topics.PARTIALS):
             rt.metrics.input_gap(topic, 0)  # the series exist from the start, so increase() sees a first gap
         self.resumed: set[tuple[str, int]] = set()  # (topic, partition) logged since assignment
+        self._fault_messages = 0  # raw messages handled, for ``fault_stall``
         diagnostics.reporters.append(self.report)
         self._register(rt.app, rt.settings)
 
@@ -106,7 +134,7 @@ class Agents:
         @app.timer(interval=s.update_interval)
         async def publish_updates() -> None:
             async with guarded("publish_updates"):
-                out = rt.outputs()
+                out = rt.outputs(progress=False)
                 for fold in rt.rollup_folds():
                     for record in fold.take_pending():
                         await self.publish_aggregate(out, record)
@@ -138,13 +166,14 @@ class Agents:
         async def on_assigned(app: faust.App, assigned: object, **kwargs: object) -> None:
             rt.forget_folds()
             self.resumed.clear()
-            self.started = time.monotonic()
+            self.advanced_at.clear()
+            self.started = self.assigned_at = time.monotonic()
             rt.metrics.health.partitions_assigned()
 
         @app.on_rebalance_complete.connect
         async def on_rebalance_complete(app: faust.App, **kwargs: object) -> None:
             rt.metrics.health.recovery_completed()  # sent once table recovery is done
-            self.progress_at = time.monotonic()  # recovery is progress too
+            self.progress_at = self.assigned_at = time.monotonic()  # recovery is progress too
 
     async def classify_partition(self, p: int, events: Events) -> None:
         """Decode, classify, decide lateness; publish posts, dead letters and routed posts."""
@@ -257,11 +286,16 @@ class Agents:
 
         async def agent(stream: faust.StreamT) -> None:
             async for events in stream.take_events(size, within=within):
+                topic = events[0].message.topic if events else ""
+                self.busy.add(topic)
                 for partition, evs in by_partition(events).items():
                     batch = await self.contiguous(stage, partition, evs, need(partition))
                     if batch:
                         await handle(partition, batch)
                 self.progressed(events)
+                self.busy.discard(topic)
+                if stage == "classify" and self.fault_stall(len(events)):
+                    await asyncio.Event().wait()  # a stuck agent, as the watchdog must see it
 
         agent.__name__ = agent.__qualname__ = stage
         return agent
@@ -300,9 +334,27 @@ class Agents:
                  stage, topic, partition, events[0].message.offset, need)
 
     def progressed(self, events: Events) -> None:
-        self.progress_at = time.monotonic()
+        self.progress_at = now = time.monotonic()
         for e in events:
-            self.read[e.message.topic, e.message.partition] = e.message.offset + 1
+            tp = (e.message.topic, e.message.partition)
+            self.read[tp] = e.message.offset + 1
+            self.advanced_at[tp] = now
+
+    def fault_stall(self, messages: int) -> bool:
+        """Fault injection (``DEINFLUENCE_FAULT_STALL_AFTER_MESSAGES``): True once, when the
+        classify agent has handled that many raw messages; a marker file in the data dir
+        keeps the restarted worker from stalling again."""
+        limit = int(os.environ.get(FAULT_STALL_ENV) or 0)
+        if limit <= 0:
+            return False
+        self._fault_messages += messages
+        marker = self.rt.settings.data_dir / "fault-stall.done"
+        if self._fault_messages < limit or marker.exists():
+            return False
+        marker.write_text(f"{self._fault_messages}\n")
+        log.warning("fault injection (%s): the classify agent stops after %d raw messages",
+                    FAULT_STALL_ENV, self._fault_messages)
+        return True
 
     def lag_by_partition(self) -> dict[tuple[str, int], int]:
         """Records waiting per assigned input partition (cached highwater - next read offset)."""
@@ -316,15 +368,14 @@ class Agents:
                     lag[tp.topic, tp.partition] = max(0, highwater - read)
         return lag
 
-    async def waiting_input(self) -> int:
-        """Records known to wait on this worker's assigned input partitions.
+    async def waiting_input(self, tps: list[tuple[str, int]]) -> int:
+        """Records the broker says wait on this worker's assigned input partitions.
 
-        The cached lag first; when it shows none, the broker's end offsets (see
-        ``streams.watchdog``: cached highwaters go stale exactly when fetching stops).
+        Always the broker's end offsets (``streams.watchdog``), never the cached lag alone:
+        cached highwaters go stale exactly when fetching stops, and they still show lag
+        while the broker is down, which is an outage, not a stall of this worker. A broker
+        that cannot be asked counts as nothing waiting.
         """
-        cached = sum(self.lag_by_partition().values())
-        if cached:
-            return cached
         tps = [(tp.topic, tp.partition) for tp in self.rt.app.consumer.assignment()
                if tp.topic in (topics.RAW, topics.ROUTED, topics.PARTIALS)]
         loop = asyncio.get_running_loop()
@@ -332,7 +383,8 @@ class Agents:
             return await asyncio.wait_for(
                 loop.run_in_executor(None, self.end_offsets.waiting, tps, dict(self.read)), 30)
         except Exception as exc:  # broker unreachable: not a stall of this worker
-            log.warning("watchdog could not read end offsets: %s", exc)
+            log.warning("watchdog could not read end offsets (not a stall while the broker "
+                        "cannot be asked): %s", exc or type(exc).__name__)
             return 0
 
     def report(self) -> list[str]:
@@ -346,33 +398,47 @@ class Agents:
             f"flow_active={getattr(consumer, 'flow_active', None)}",
             f"cached lag: {self.lag_by_partition()}",
             f"read offsets: {self.read}",
+            "last read, seconds ago: " + str({tp: round(time.monotonic() - t, 1)
+                                              for tp, t in sorted(self.advanced_at.items())}),
+            f"agents inside a batch: {sorted(self.busy)}",
             f"active partitions: {sorted(map(tuple, consumer._get_active_partitions()))}",
             f"paused partitions: {sorted(map(tuple, getattr(consumer, '_paused_partitions', ())))}",
             f"buffered partitions: {sorted(map(tuple, getattr(consumer, '_buffered_partitions', ())))}",
         ]
 
     async def check_stall(self) -> None:
-        """The watchdog of README's "Known defect": exit when input waits and nothing moves.
+        """The watchdog of README's "Known defect": exit when input waits and does not move.
 
         Exiting is as safe as a SIGKILL (state recovers exactly from the changelogs); the
         supervisor (Kubernetes, or the tests' harness) starts the worker again.
         """
         limit = self.rt.settings.stall_timeout
-        idle_for = time.monotonic() - max(self.progress_at, self.rt.last_ack)
-        if limit <= 0 or idle_for < limit:
+        if limit <= 0:
             return
-        # a rebalance (table recovery included) may legitimately take a while, not forever
-        rebalancing = bool(self.rt.app.rebalancing)
-        waiting = 0 if rebalancing else await self.waiting_input()
-        if waiting or rebalancing:
-            log.warning("no batch processed for %.0f s (limit %.0f s); %d records wait on the "
-                        "assigned input partitions%s", idle_for, limit, waiting,
-                        " (rebalancing)" if rebalancing else "")
-        if watchdog.stalled(limit, idle_for, rebalancing, waiting):
+        now = time.monotonic()
+        if self.rt.app.rebalancing:  # may legitimately take a while, not forever
+            idle_for = now - self.progress_at
+            if watchdog.stalled(limit, idle_for, True, 0):
+                log.warning("rebalancing for %.0f s (limit %.0f s)", idle_for, 3 * limit)
+                self.exit_stalled(idle_for, 0)
+            return
+        assigned = [(tp.topic, tp.partition) for tp in self.rt.app.consumer.assignment()
+                    if tp.topic in (topics.RAW, topics.ROUTED, topics.PARTIALS)]
+        quiet = watchdog.quiet_partitions(now, limit, assigned, self.advanced_at, self.assigned_at,
+                                          self.busy, self.rt.last_ack)
+        if not quiet:
+            return
+        waiting = await self.waiting_input(sorted(quiet))
+        idle_for = min(quiet.values())
+        if waiting:
+            log.warning("%d input partitions not read for %.0f s or more (limit %.0f s) while %d "
+                        "records wait on them: %s", len(quiet), idle_for, limit, waiting,
+                        sorted(quiet)[:16])
+        if watchdog.stalled(limit, idle_for, False, waiting):
             self.exit_stalled(idle_for, waiting)
 
     def exit_stalled(self, idle_for: float, waiting: int) -> None:
-        log.error("stalled: no batch processed for %.0f s while %d records wait; exiting "
+        log.error("stalled: input not read for %.0f s while %d records wait; exiting "
                   "so that the supervisor restarts the worker", idle_for, waiting)
         diagnostics.dump()  # where every task waits: the evidence for the defect
         self.exit_for_restart("stalled")
@@ -384,6 +450,7 @@ class Agents:
         """
         log.error("exiting for a restart: %s", reason)
         self.rt.metrics.health.set_live(False, reason)
+        leave_group(self.rt.app, timeout=LEAVE_GROUP_TIMEOUT_S)
         logging.shutdown()
         os._exit(STALLED_EXIT_CODE)
 
@@ -436,6 +503,6 @@ class Agents:
             if waiting.get(p, True):
                 continue  # quiet because this worker is behind, not because the source is
             self.idle_sent[p] = now
-            out = rt.outputs()
+            out = rt.outputs(progress=False)
             await self.route(out, p, rt.source_fold(p).watermark(), True, [])
             await out.acked()

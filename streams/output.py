@@ -97,9 +97,15 @@ class OutputProducer:
             except KafkaException as exc:
                 raise KafkaError(f"output producer cannot load metadata of {topic!r}: {exc}") from exc
 
-    def delivery(self) -> Delivery:
-        """A new batch of records, bound to the running event loop."""
-        return Delivery(self._started(), asyncio.get_running_loop(), self)
+    def delivery(self, progress: bool = True) -> Delivery:
+        """A new batch of records, bound to the running event loop.
+
+        ``progress``: whether this batch's acknowledgements count as the worker's progress
+        (``last_ack``, read by the stall watchdog). The agents' batches do; records sent by
+        timers (idle announcements, periodic updates) do not, or a worker whose input
+        stopped would look busy forever.
+        """
+        return Delivery(self._started(), asyncio.get_running_loop(), self if progress else None)
 
     def _started(self) -> Producer:
         if self._stopping.is_set():

@@ -51,6 +51,33 @@ class EndOffsets:
         self._side.close()
 
 
+def quiet_partitions(now: float, limit: float, assigned: Iterable[TopicPart],
+                     advanced_at: Mapping[TopicPart, float], since: float,
+                     busy: Iterable[str], last_ack: float) -> dict[TopicPart, float]:
+    """Assigned input partitions whose read offset has not advanced for ``limit`` seconds,
+    with how long each has been quiet.
+
+    The check is per partition: a worker that reads some partitions and not others is
+    stalled on those, however busy the rest keeps it (idle announcements, for one, keep the
+    downstream agents processing short batches forever). ``since`` is when the assignment
+    (and its recovery) completed.
+
+    One exception, back-pressure: while an agent is inside a batch (``busy``, its input
+    topics) whose records are being acknowledged (``last_ack`` within the limit), no
+    partition counts as quiet. Its own topic's partitions wait behind the batch, and Faust
+    delivers every topic through one fetcher, which blocks on the first full stream buffer,
+    so the other agents' partitions wait too.
+    """
+    if set(busy) and now - last_ack < limit:
+        return {}
+    quiet: dict[TopicPart, float] = {}
+    for tp in assigned:
+        idle = now - max(advanced_at.get(tp, since), since)
+        if idle >= limit:
+            quiet[tp] = idle
+    return quiet
+
+
 def stalled(limit: float, idle_for: float, rebalancing: bool, waiting: int) -> bool:
     """The decision: input waits past the limit, or a rebalance hangs past 3x the limit."""
     if limit <= 0 or idle_for < limit:

@@ -74,6 +74,9 @@ def test_broker_stopped_for_30s_and_restarted_while_the_worker_runs(own_broker, 
         while time.monotonic() - down_at < OUTAGE_S:
             assert worker.alive(), "the worker exited while the broker was down:\n" + worker.log()
             time.sleep(1)
+        # an outage is not a stall: the watchdog (30 s limit here) must not restart the worker
+        # while the broker is away (it did, from stale cached lag, before it asked the broker)
+        assert worker.restarts == 0, "the watchdog restarted the worker during the outage:\n" + worker.log()
         restarted = localkafka.start(own_broker.data_dir, own_broker.port, detach=False)
         assert restarted.bootstrap == bootstrap
         assert worker.alive(), "the worker exited while the broker was down:\n" + worker.log()
@@ -204,3 +207,59 @@ def wait_for_output(
         assert worker.alive(), worker.log()
         assert time.monotonic() < deadline, f"fewer than {n} records in {topic} after {timeout}s"
         time.sleep(0.3)
+
+
+def test_a_stalled_worker_exits_leaves_the_group_and_its_replacement_recovers_exactly(kafka, tmp_path):
+    """The stall guard end to end (README, "Known defect"): the classify agent stops after
+    1,000 messages (fault injection, ``DEINFLUENCE_FAULT_STALL_AFTER_MESSAGES``) while posts
+    wait. The watchdog (30 s limit here) must notice, dump the tasks, leave the consumer group
+    and exit with code 75; the supervisor starts a replacement, which must be assigned the
+    partitions well before Faust's 60 s session timeout (it is only that fast because the
+    stalled member left) and bring the aggregates to exactly what backfill computes.
+    """
+    bootstrap = kafka.bootstrap
+    reset_topics(bootstrap)
+    path = tmp_path / "posts.jsonl"
+    lines = synthetic_posts(4_000, seed=41, mean_gap_s=4.0)
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    expected = backfill(path, tmp_path / "bf")
+    worker = Worker(bootstrap, tmp_path / "w1", unique_app_id("stall"),
+                    DEINFLUENCE_FAULT_STALL_AFTER_MESSAGES="1000").start()
+    try:
+        produce(bootstrap, lines)
+        deadline = time.monotonic() + 150
+        while worker.restarts == 0 and time.monotonic() < deadline:
+            assert worker.alive(), "the worker died instead of exiting as stalled:\n" + worker.log()
+            time.sleep(0.5)
+        assert worker.restarts >= 1, "the watchdog did not restart the stalled worker:\n" + worker.log()
+        latest = wait_for_equal(bootstrap, expected, timeout=180, alive=worker.alive)
+        log = worker.log_path.read_text(errors="replace")
+        if latest != expected:
+            pytest.fail("stream != backfill after a stall and restart: "
+                        + describe_difference(latest, expected) + "\n" + worker.log(), pytrace=False)
+        # not asserted: that the replacement never stalls. It can meet the open defect (a fetch
+        # response that never comes, README "Known defect") and be restarted in turn.
+        print(f"restarts: {worker.restarts}")
+        assert "=== deinfluence task dump ===" in log
+        exit_at = log.index("exiting for a restart: stalled")
+        replacement_at = log.index("[^DumpingWorker]: Starting", exit_at)
+        assert "LeaveGroup request succeeded" in log[exit_at:replacement_at], (
+            "the stalled worker did not leave the group before exiting:\n" + log[exit_at:replacement_at][-3000:])
+        exited = log_time(log, "exiting for a restart: stalled")
+        joined = log_time(log, "Joined group", after=replacement_at)
+        print(f"replacement joined the group {joined - exited:.1f} s after the stalled worker exited")
+        assert joined - exited < 40, (
+            f"the replacement joined {joined - exited:.0f} s after the exit: the group waited "
+            "for the session timeout, so the stalled worker did not leave it")
+    finally:
+        worker.stop()
+
+
+def log_time(log: str, needle: str, after: int = 0) -> float:
+    """Epoch seconds of the first log line at or after ``after`` that contains ``needle``."""
+    import datetime as dt
+
+    at = log.index(needle, after)
+    line = log[log.rindex("\n", 0, at) + 1:at]
+    stamp = line[1:line.index("]")]  # "[2026-11-22 21:43:41,219] [pid] [LEVEL] ..."
+    return dt.datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f").timestamp()

@@ -98,3 +98,25 @@ def test_an_empty_batch_is_acked_at_once_and_close_is_idempotent(kafka_settings)
 
 async def _delivery_of(out: OutputProducer) -> None:
     out.delivery()
+
+
+def test_only_progress_batches_move_last_ack(kafka_settings):
+    """The stall watchdog reads ``last_ack`` as the worker's progress. Records sent by timers
+    (idle announcements) are acked every few seconds even when the input stopped, so their
+    batches (``delivery(progress=False)``) must leave it alone."""
+    topic = fresh_topic(kafka_settings, 1)
+    out = OutputProducer(kafka_settings)
+
+    async def send(progress: bool) -> None:
+        delivery = out.delivery(progress)
+        await delivery.send(topic, None, b"x")
+        await delivery.acked()
+
+    try:
+        before = out.last_ack
+        asyncio.run(send(progress=False))
+        assert out.last_ack == before
+        asyncio.run(send(progress=True))
+        assert out.last_ack > before
+    finally:
+        out.close()

@@ -24,3 +24,23 @@ def test_probe_counts_records_past_the_read_offsets(kafka_settings: Settings, ne
         assert probe.waiting([], {}) == 0
     finally:
         probe.close()
+
+
+def test_probe_of_an_unreachable_broker_raises_so_an_outage_is_no_stall(kafka_settings: Settings) -> None:
+    """``Agents.waiting_input`` counts a probe that fails as nothing waiting: a worker idle
+    because its broker is down must not exit as stalled (it did, from the cached lag, before
+    the probe became the only source)."""
+    import socket
+
+    import pytest
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        dead = f"127.0.0.1:{s.getsockname()[1]}"
+    probe = EndOffsets(kafka_settings.model_copy(update={"bootstrap": dead, "app_id": "probe-dead"}),
+                       timeout=2.0)
+    try:
+        with pytest.raises(Exception):  # noqa: B017,PT011 - librdkafka's KafkaException or a timeout
+            probe.waiting([("posts.raw", 0)], {})
+    finally:
+        probe.close()
