@@ -288,12 +288,14 @@ class Agents:
             async for events in stream.take_events(size, within=within):
                 topic = events[0].message.topic if events else ""
                 self.busy.add(topic)
-                for partition, evs in by_partition(events).items():
-                    batch = await self.contiguous(stage, partition, evs, need(partition))
-                    if batch:
-                        await handle(partition, batch)
-                self.progressed(events)
-                self.busy.discard(topic)
+                try:
+                    for partition, evs in by_partition(events).items():
+                        batch = await self.contiguous(stage, partition, evs, need(partition))
+                        if batch:
+                            await handle(partition, batch)
+                    self.progressed(events)
+                finally:  # a failed batch must not leave its topic marked busy for the watchdog
+                    self.busy.discard(topic)
                 if stage == "classify" and self.fault_stall(len(events)):
                     await asyncio.Event().wait()  # a stuck agent, as the watchdog must see it
 
