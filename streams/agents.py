@@ -112,6 +112,7 @@ class Agents:
         for topic in (topics.RAW, topics.ROUTED, topics.PARTIALS):
             rt.metrics.input_gap(topic, 0)  # the series exist from the start, so increase() sees a first gap
         self.resumed: set[tuple[str, int]] = set()  # (topic, partition) logged since assignment
+        self._fault_limit = int(os.environ.get(FAULT_STALL_ENV) or 0)  # 0: no fault injection
         self._fault_messages = 0  # raw messages handled, for ``fault_stall``
         diagnostics.reporters.append(self.report)
         self._register(rt.app, rt.settings)
@@ -346,12 +347,11 @@ class Agents:
         """Fault injection (``DEINFLUENCE_FAULT_STALL_AFTER_MESSAGES``): True once, when the
         classify agent has handled that many raw messages; a marker file in the data dir
         keeps the restarted worker from stalling again."""
-        limit = int(os.environ.get(FAULT_STALL_ENV) or 0)
-        if limit <= 0:
+        if self._fault_limit <= 0:
             return False
         self._fault_messages += messages
         marker = self.rt.settings.data_dir / "fault-stall.done"
-        if self._fault_messages < limit or marker.exists():
+        if self._fault_messages < self._fault_limit or marker.exists():
             return False
         marker.write_text(f"{self._fault_messages}\n")
         log.warning("fault injection (%s): the classify agent stops after %d raw messages",
@@ -371,15 +371,13 @@ class Agents:
         return lag
 
     async def waiting_input(self, tps: list[tuple[str, int]]) -> int:
-        """Records the broker says wait on this worker's assigned input partitions.
+        """Records the broker says wait on the input partitions ``tps``.
 
         Always the broker's end offsets (``streams.watchdog``), never the cached lag alone:
         cached highwaters go stale exactly when fetching stops, and they still show lag
         while the broker is down, which is an outage, not a stall of this worker. A broker
         that cannot be asked counts as nothing waiting.
         """
-        tps = [(tp.topic, tp.partition) for tp in self.rt.app.consumer.assignment()
-               if tp.topic in (topics.RAW, topics.ROUTED, topics.PARTIALS)]
         loop = asyncio.get_running_loop()
         try:
             return await asyncio.wait_for(

@@ -46,7 +46,7 @@ def make_app(settings: Settings) -> faust.App:
         broker_commit_interval=1.0,
         # Faust's default is 60 s. With it, a worker started right after another member of the
         # group left read nothing for 30 s and more in 3 of 3 runs of the stall-guard test
-        # (after the back-pressure test); with 20 s, in none of 4 (README, "Known defect").
+        # (after the back-pressure test); with 20 s, in 1 of 5 (README, "Known defect").
         # Cause not found. 20 s still allows six missed heartbeats (every 3 s).
         broker_session_timeout=SESSION_TIMEOUT_S,
         stream_buffer_maxsize=max(4096, settings.batch_size * 2),
