@@ -20,12 +20,12 @@ from deinfluence.streams import topics
 
 
 def spy(out: Path) -> None:
-    """After 12 s of processing, sample the newest worker for 15 s (SVG) and 10 s (raw)."""
-    time.sleep(12)
+    """After ``SPY_DELAY`` s (default 12), sample the newest worker for 10 s (raw) and 15 s (SVG)."""
+    time.sleep(float(__import__("os").environ.get("SPY_DELAY", "12")))
     pid = subprocess.check_output(["pgrep", "-n", "-f", "deinfluence worker"]).split()[0].decode()
     py_spy = str(Path(sys.executable).with_name("py-spy"))
-    for fmt, secs, name in (("flamegraph", "15", "profile.svg"), ("raw", "10", "profile.txt")):
-        subprocess.run([py_spy, "record", "-d", secs, "-r", "50", "-f", fmt, "-o", str(out / name),
+    for fmt, secs, name in (("raw", "10", "profile.txt"), ("flamegraph", "15", "profile.svg")):
+        subprocess.run([py_spy, "record", "-d", secs, "-r", "50", "-f", fmt, "--threads", "-o", str(out / name),
                         "--pid", pid], capture_output=True, check=False)
 
 

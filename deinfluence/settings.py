@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     replication_factor: int = Field(1, description="Replication factor of created topics")
     app_id: str = Field("deinfluence", description="Faust app id = Kafka consumer group")
     store: str = Field("memory://", description="Faust table store: memory:// or rocksdb://")
+    raw_input: str = Field(
+        "direct", description="How posts.raw is read: direct (librdkafka batches, streams.rawinput) "
+        "or faust (Faust's per-event stream)",
+    )
     batch_size: int = Field(2000, description="Max events per micro-batch")
     batch_timeout: float = Field(0.2, description="Max seconds to wait to fill a micro-batch")
     max_message_bytes: int = Field(1_048_576, description="Larger raw messages are dead-lettered")
@@ -70,6 +74,14 @@ class Settings(BaseSettings):
         value = value.strip().lower()
         if value not in {"auto", "native", "python"}:
             raise ValueError(f"classifier must be auto, native or python, got {value!r}")
+        return value
+
+    @field_validator("raw_input")
+    @classmethod
+    def _raw_input(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in {"direct", "faust"}:
+            raise ValueError(f"raw_input must be direct or faust, got {value!r}")
         return value
 
     @field_validator("security_protocol")

@@ -137,7 +137,11 @@ def _parse(value: bytes | None, limits: Limits) -> tuple[Any, set[int | None]]:
         doc = orjson.loads(value)
     except orjson.JSONDecodeError as exc:
         raise _parse_error(value, exc) from exc
-    if _depth(doc, limits.max_json_depth) > limits.max_json_depth:
+    # an object or array opens with a "{" or "[" byte, so their count bounds the depth
+    # (brackets inside strings only over-count): the exact walk runs on the rare message
+    # that has more of them than the limit
+    limit = limits.max_json_depth
+    if value.count(b"{") + value.count(b"[") > limit and _depth(doc, limit) > limit:
         raise ValidationError("too_deep", f"JSON nesting deeper than {limits.max_json_depth}")
     return doc, _duplicates(value, doc)
 

@@ -32,7 +32,7 @@ from deinfluence.processors.pipeline import detect
 from deinfluence.processors.rollup import SourceReport
 from deinfluence.processors.source import routed_post
 from deinfluence.schemas.aggregate import kafka_key
-from deinfluence.streams import bundles, continuity, diagnostics, topics, watchdog
+from deinfluence.streams import bundles, continuity, diagnostics, rawinput, topics, watchdog
 from deinfluence.streams.app import Runtime, use_event
 from deinfluence.streams.output import Delivery
 
@@ -114,6 +114,14 @@ class Agents:
         self.resumed: set[tuple[str, int]] = set()  # (topic, partition) logged since assignment
         self._fault_limit = int(os.environ.get(FAULT_STALL_ENV) or 0)  # 0: no fault injection
         self._fault_messages = 0  # raw messages handled, for ``fault_stall``
+        # posts.raw: read by librdkafka in batches (streams.rawinput) or by Faust's stream
+        self.direct = rt.settings.raw_input == "direct"
+        self.raw_reader = rt.raw_reader = rawinput.RawReader(rt.settings) if self.direct else None
+        self.raw_lock = asyncio.Lock()  # one raw batch at a time; revocation waits for it
+        self.raw_epoch = 0  # bumped by every (re)assignment of the reader: older reads are dropped
+        self.raw_active: set[int] = set()  # raw partitions the reader serves now
+        self.raw_committed: dict[int, int] = {}  # raw partition -> offset committed for monitoring
+        self.anchors: dict[int, rawinput.Anchor] = {}  # the current event of each raw partition
         diagnostics.reporters.append(self.report)
         self._register(rt.app, rt.settings)
 
@@ -123,14 +131,28 @@ class Agents:
         # one agent per stage, each a loop over micro-batches split by input partition;
         # ``need`` is the first input offset the stage's restored state has not seen
         for topic, name, handle, need in (
-            (rt.raw, "classify", self.classify_partition,
-             lambda p: next_offset(rt.source_fold(p).progress_through())),
+            (rt.raw, "classify", self.classify_partition, self.raw_need),
             (rt.routed, "combine", self.combine_partition,
              lambda q: next_offset(rt.combine_fold(q).progress()[0])),
             (rt.partials, "rollup", self.rollup_partition,
              lambda r: rt.rollup_fold(r).next_offset),
         ):
-            app.agent(topic, name=name)(self._batches(handle, need, s.batch_size, s.batch_timeout))
+            if topic is rt.raw and self.direct:
+                # still subscribed, so the raw partitions are assigned with the source table's
+                # changelog partitions; never fetched by Faust (streams.rawinput)
+                app.agent(topic, name=name)(self._ignored)
+            else:
+                app.agent(topic, name=name)(self._batches(handle, need, s.batch_size, s.batch_timeout))
+
+        if self.direct:
+            @app.task
+            async def read_raw() -> None:
+                await self.read_raw(s.batch_size, s.batch_timeout)
+
+            @app.timer(interval=1.0)
+            async def commit_raw() -> None:
+                async with guarded("commit_raw"):
+                    await self.commit_raw_offsets()
 
         @app.timer(interval=s.update_interval)
         async def publish_updates() -> None:
@@ -158,6 +180,8 @@ class Agents:
 
         @app.on_partitions_revoked.connect
         async def on_revoked(app: faust.App, revoked: object, **kwargs: object) -> None:
+            if self.direct:  # the raw batch in flight finishes first, then nothing more is read
+                await self.assign_raw({})
             self.progress_at = time.monotonic()  # the watchdog times the rebalance from here
             rt.metrics.health.rebalance_started()
             rt.metrics.rebalance()
@@ -175,16 +199,29 @@ class Agents:
         async def on_rebalance_complete(app: faust.App, **kwargs: object) -> None:
             rt.metrics.health.recovery_completed()  # sent once table recovery is done
             self.progress_at = self.assigned_at = time.monotonic()  # recovery is progress too
+            if self.direct:  # the tables are restored: read each raw partition where its state ends
+                await self.start_raw()
+
+    def raw_need(self, p: int) -> int:
+        """The first raw offset the restored source state of partition ``p`` has not seen."""
+        return next_offset(self.rt.source_fold(p).progress_through())
 
     async def classify_partition(self, p: int, events: Events) -> None:
-        """Decode, classify, decide lateness; publish posts, dead letters and routed posts."""
-        rt = self.rt
+        """Faust's path: the events' records of raw partition ``p``."""
         use_event(events[-1])
+        await self.classify_messages(p, [(e.message.offset, e.message.value) for e in events])
+
+    async def classify_messages(self, p: int, records: Sequence[tuple[int, bytes | None]]) -> None:
+        """Decode, classify, decide lateness; publish posts, dead letters and routed posts.
+
+        ``records``: ``(offset, value)`` of raw partition ``p``, ascending; the current
+        event (``use_event``) points at partition ``p``.
+        """
+        rt = self.rt
         self.last_seen[p] = time.monotonic()
         fold = rt.source_fold(p)
         done = fold.progress_through()
-        messages = [(e.message.offset, e.message.value) for e in events
-                    if last_position(e.message.offset) > done]
+        messages = [r for r in records if last_position(r[0]) > done]
         if not messages:
             return
         now_ms = int(time.time() * 1000)
@@ -214,6 +251,107 @@ class Agents:
             m.deadletter(record["reason"])
         if result.late:
             m.late_event("dropped", len(result.late))
+
+    # -- posts.raw read directly (streams.rawinput) ---------------------------------
+    async def _ignored(self, stream: faust.StreamT) -> None:
+        """The classify agent when the reader reads ``posts.raw``: Faust fetches none of it."""
+        async for events in stream.take_events(1000, within=1.0):
+            log.warning("%d posts.raw events from Faust's stream ignored (raw_input=direct)",
+                        len(events))
+
+    async def assign_raw(self, starts: dict[int, int]) -> None:
+        """Point the reader at ``starts`` (partition -> offset), once no raw batch is in flight.
+
+        The epoch bump and the reader call are queued together, so a read queued before
+        them is dropped (its records are read again from ``starts``) and a read queued after
+        them serves the new assignment.
+        """
+        assert self.raw_reader is not None
+        async with self.raw_lock:
+            self.raw_epoch += 1
+            self.raw_active = set()
+            await self.raw_reader.submit(self.raw_reader.assign, starts)
+            self.raw_active = set(starts)
+
+    async def start_raw(self) -> None:
+        parts = self.rt.assigned(topics.RAW)
+        starts = {p: self.raw_need(p) for p in parts}
+        consumer = self.rt.app.consumer
+        rawinput.exclude_from_faust_fetch(consumer, topics.RAW)
+        try:
+            await rawinput.pause_in_aiokafka(consumer, topics.RAW, parts)
+        except Exception as exc:  # noqa: BLE001 - only a prefetch that Faust never reads
+            log.warning("could not pause aiokafka's prefetch of %s: %r", topics.RAW, exc)
+        await self.assign_raw(starts)
+        for p, offset in starts.items():  # the next offset to read, for lag and the watchdog
+            self.read[topics.RAW, p] = offset
+        for p, offset in sorted(starts.items()):
+            log.info("classify %s[%d]: reading from offset %d, where the restored state ends",
+                     topics.RAW, p, offset)
+
+    async def read_raw(self, size: int, within: float) -> None:
+        """The classify stage's loop when ``posts.raw`` is read directly."""
+        reader = self.raw_reader
+        assert reader is not None
+        try:
+            while True:
+                if self.rt.app.rebalancing or not self.raw_active:
+                    await asyncio.sleep(0.05)
+                    continue
+                epoch = self.raw_epoch
+                messages = await reader.submit(reader.consume, size, within)
+                if not messages:
+                    continue
+                async with self.raw_lock:
+                    if epoch != self.raw_epoch:
+                        continue  # read before a (re)assignment: read again from the state
+                    await self.classify_direct(messages)
+                if self.fault_stall(len(messages)):
+                    await asyncio.Event().wait()  # a stuck stage, as the watchdog must see it
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # as after a SIGKILL: every stage recovers exactly from its changelog
+            log.exception("the classify stage failed")
+            self.exit_for_restart("classify stage failed")
+
+    async def classify_direct(self, messages: Sequence[Any]) -> None:
+        self.busy.add(topics.RAW)
+        try:
+            now = time.monotonic()
+            for p, records in rawinput.by_partition(messages).items():
+                if p not in self.raw_active:
+                    continue
+                # Faust holds the current event by weak reference: the anchor must stay alive
+                anchor = self.anchors.setdefault(p, rawinput.Anchor(p))
+                use_event(anchor)  # type: ignore[arg-type]
+                self.log_resume("classify", topics.RAW, p, records[0][0], self.raw_need(p))
+                await self.classify_messages(p, records)
+                self.read[topics.RAW, p] = records[-1][0] + 1
+                self.advanced_at[topics.RAW, p] = now
+            self.progress_at = time.monotonic()
+        finally:
+            self.busy.discard(topics.RAW)
+
+    async def commit_raw_offsets(self) -> None:
+        """Commit the raw offsets read so far, through Faust's consumer (for lag monitoring:
+        the reader starts from the source state, never from these)."""
+        if self.rt.app.rebalancing:
+            return
+        from faust.types import TP
+
+        offsets = {TP(topics.RAW, p): self.read[topics.RAW, p] for p in self.raw_active
+                   if (topics.RAW, p) in self.read
+                   and self.read[topics.RAW, p] != self.raw_committed.get(p)}
+        if offsets:
+            await self.rt.app.consumer._commit_offsets(offsets)  # type: ignore[attr-defined]
+            self.raw_committed.update({tp.partition: off for tp, off in offsets.items()})
+
+    def highwater(self, tp: Any) -> int | None:
+        """The cached high watermark of an input partition (the reader's for ``posts.raw``)."""
+        if self.direct and tp.topic == topics.RAW:
+            assert self.raw_reader is not None
+            return self.raw_reader.highwater.get(tp.partition)
+        return self.rt.app.consumer.highwater(tp)
 
     async def route(self, out: Delivery, p: int, watermark: int | None, idle: bool,
                     posts: list[tuple[int, dict[str, Any]]]) -> None:
@@ -307,7 +445,7 @@ class Agents:
         """``events`` without replays, with any records missing before them read from the
         broker: the stage's input continues exactly where its state ends (``continuity``)."""
         topic = events[0].message.topic
-        self.log_resume(stage, topic, partition, events, need)
+        self.log_resume(stage, topic, partition, events[0].message.offset, need)
         fresh = [e for e in events if e.message.offset >= need]
         missing = continuity.gaps([e.message.offset for e in fresh], need)
         if not missing:
@@ -328,13 +466,13 @@ class Agents:
             filled.extend(records)
         return sorted([*fresh, *filled], key=lambda e: e.message.offset)
 
-    def log_resume(self, stage: str, topic: str, partition: int, events: Events, need: int) -> None:
+    def log_resume(self, stage: str, topic: str, partition: int, first: int, need: int) -> None:
         """Once per partition and assignment: where reading resumed and what state says."""
         if (topic, partition) in self.resumed:
             return
         self.resumed.add((topic, partition))
         log.info("%s %s[%d]: first offset read %d; restored state needs offset %d",
-                 stage, topic, partition, events[0].message.offset, need)
+                 stage, topic, partition, first, need)
 
     def progressed(self, events: Events) -> None:
         self.progress_at = now = time.monotonic()
@@ -364,7 +502,7 @@ class Agents:
         lag: dict[tuple[str, int], int] = {}
         for tp in consumer.assignment():
             if tp.topic in (topics.RAW, topics.ROUTED, topics.PARTIALS):
-                highwater = consumer.highwater(tp)
+                highwater = self.highwater(tp)
                 read = self.read.get((tp.topic, tp.partition))
                 if highwater is not None and read is not None:
                     lag[tp.topic, tp.partition] = max(0, highwater - read)
@@ -401,6 +539,9 @@ class Agents:
             "last read, seconds ago: " + str({tp: round(time.monotonic() - t, 1)
                                               for tp, t in sorted(self.advanced_at.items())}),
             f"agents inside a batch: {sorted(self.busy)}",
+            f"raw reader: direct={self.direct} epoch={self.raw_epoch} "
+            f"active={sorted(self.raw_active)} highwater="
+            f"{getattr(self.raw_reader, 'highwater', None)} errors={getattr(self.raw_reader, 'errors', None)}",
             f"active partitions: {sorted(map(tuple, consumer._get_active_partitions()))}",
             f"paused partitions: {sorted(map(tuple, getattr(consumer, '_paused_partitions', ())))}",
             f"buffered partitions: {sorted(map(tuple, getattr(consumer, '_buffered_partitions', ())))}",
@@ -481,7 +622,7 @@ class Agents:
         for tp in consumer.assignment():
             if tp.topic != topics.RAW:
                 continue
-            highwater = consumer.highwater(tp)
+            highwater = self.highwater(tp)
             nxt = self.read.get((tp.topic, tp.partition))
             if nxt is None:
                 nxt = committed.get(tp) or 0

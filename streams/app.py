@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import weakref
 from collections.abc import Iterable
+from typing import Any
 
 import faust
 from faust.streams import _current_event
@@ -88,6 +89,7 @@ class Runtime:
         for table_, topic in ((self.source_table, topics.RAW), (self.combine_table, topics.ROUTED),
                               (self.rollup_table, topics.PARTIALS)):
             table_._verified_source_topics_for_partitions.add(topic)
+        self.raw_reader: Any = None  # streams.rawinput.RawReader when posts.raw is read directly
         self._source: dict[int, SourceFold] = {}
         self._combine: dict[int, CombineFold] = {}
         self._rollup: dict[int, PartitionRollup] = {}

@@ -144,4 +144,6 @@ def run_worker(settings: Settings) -> int:
         worker.execute_from_commandline()
     finally:  # after Faust stopped the agents: deliver what they queued, stop the thread
         rt.output.close()
+        if rt.raw_reader is not None:
+            rt.raw_reader.close()
     return 0
