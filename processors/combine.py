@@ -28,7 +28,7 @@ from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from deinfluence.processors.counts import N_COUNTS, contributions, count_vector, preaggregate
+from deinfluence.processors.counts import N_COUNTS, contributions, count_vector, pane_counts
 from deinfluence.processors.eventtime import (
     EventTimeConfig,
     Item,
@@ -156,12 +156,7 @@ class CombineFold:
         if not items:
             return []
         if items[0].offset > self._max_applied:  # fast path: nothing in the batch was applied
-            rows = (
-                (key, pane_of(it.event_ms, pane_ms), count_vector(it.post, stance))
-                for it in items
-                for key, stance in contributions(it.post)
-            )
-            deltas = preaggregate(rows)
+            deltas = pane_counts([it.post for it in items], [pane_of(it.event_ms, pane_ms) for it in items])
         else:
             deltas = self._replay_deltas(items)
         out = []

@@ -231,8 +231,8 @@ class Agents:
         result = fold.process(batch.items, batch.through)
         with m.time_stage("publish"):
             out = rt.outputs()
-            for it in batch.items:
-                await out.send(topics.CLASSIFIED, it.post["post_id"].encode(), orjson.dumps(it.post))
+            await out.send_many(topics.CLASSIFIED, ((it.post["post_id"].encode(), orjson.dumps(it.post))
+                                                    for it in batch.items))
             dead = batch.deadletters + [late_deadletter(it, topics.RAW, p, now_ms)
                                         for it in result.late]
             for d in dead:

@@ -35,8 +35,9 @@ def encode_routed(source: int, watermark: int | None, idle: bool, sources: int,
 
 def decode_routed(offset: int, value: bytes) -> RoutedBatch:
     doc: dict[str, Any] = orjson.loads(value)
+    # the posts stay orjson's ``[event_ms, post]`` lists: they unpack like the tuples sent
     return RoutedBatch(offset, doc["source"], doc["watermark"], doc["idle"], doc["sources"],
-                       [(t, post) for t, post in doc["posts"]])
+                       doc["posts"])
 
 
 def route_posts(posts: Sequence[tuple[int, dict[str, Any]]], partitions: int) -> list[list[Any]]:

@@ -31,7 +31,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from confluent_kafka import KafkaError as LibKafkaError
@@ -189,6 +189,21 @@ class Delivery:
             except KafkaException as exc:
                 raise KafkaError(f"cannot produce to {topic!r} partition {partition}: {exc}") from exc
         self.sent += 1
+
+    async def send_many(self, topic: str, records: Iterable[tuple[bytes | None, bytes]]) -> None:
+        """Queue ``(key, value)`` records, partitioned by key: one ``send`` each, without a
+        coroutine per record (it waits only while librdkafka's queue is full)."""
+        produce, report = self._producer.produce, self._report
+        for key, value in records:
+            while True:
+                try:
+                    produce(topic, value, key, UNASSIGNED, on_delivery=report)
+                    break
+                except BufferError:
+                    await asyncio.sleep(FULL_QUEUE_WAIT_S)
+                except KafkaException as exc:
+                    raise KafkaError(f"cannot produce to {topic!r}: {exc}") from exc
+            self.sent += 1
 
     async def acked(self) -> None:
         """Wait for every record's acknowledgement.
