@@ -126,6 +126,34 @@ class Bench:
             for c in children:
                 c.stop()
 
+    def scaling(self, posts: list[dict[str, Any]], workers: int) -> tuple[float, float]:
+        """(posts/s, seconds) of ``workers`` workers whose group is stable before the posts
+        arrive: the workers start on empty topics, the backlog is produced once every one of
+        them is ready, so no rebalance falls inside the measured time (in :meth:`pipeline`, a
+        second worker joining mid-run stops both for the rebalance)."""
+        reset_topics(self.bootstrap, self.partitions)
+        children = [self.worker(f"scale{workers}")]
+        app_id = children[0].app_id  # type: ignore[attr-defined]
+        for k in range(1, workers):
+            children.append(self.worker(f"scale{workers}x{k}", DEINFLUENCE_APP_ID=app_id,
+                                        DEINFLUENCE_DATA_DIR=str(self.workdir / f"{app_id}-{k}")))
+        internal = {topics.RAW, topics.ROUTED, topics.PARTIALS}
+        try:
+            def all_ready() -> bool:
+                for c in children:
+                    c.check()
+                return all(_ready(c) for c in children)
+            for _ in range(2):  # ready, and still ready once the last join's rebalance settled
+                wait(all_ready, 120, f"{workers} workers to be ready")
+                time.sleep(3)
+            progress = GroupProgress(self.bootstrap, app_id, lambda t: t in internal)
+            produce(self.bootstrap, topics.RAW, ((p["post_id"].encode(), orjson.dumps(p)) for p in posts))
+            return self._track(children[0], progress, n=len(posts), what=f"{workers} workers",
+                               first=lambda: first_timestamp(self.bootstrap, topics.CLASSIFIED))
+        finally:
+            for c in children:
+                c.stop()
+
     def job(self, name: str, script: str, python: str | None, n: int) -> tuple[float, float]:
         group = f"bench-{name}-{self.run_id}"
         mark = self.workdir / f"{group}.first"

@@ -106,7 +106,15 @@ def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, 
     if "two" not in skip:
         bench.load(posts, None)
         out["two_workers_posts_per_s"], secs, _ = bench.pipeline(n, workers=2)
-        bm.say(f"pipeline, two workers: {out['two_workers_posts_per_s']:,.0f} posts/s ({secs:.1f} s)")
+        bm.say(f"pipeline, two workers (the second joins mid-run): "
+               f"{out['two_workers_posts_per_s']:,.0f} posts/s ({secs:.1f} s)")
+        for workers in (1, 2):  # scaling without a rebalance inside the measured time
+            key = f"stable_group_{workers}_workers_posts_per_s"
+            out[key], secs = bench.scaling(posts, workers)
+            bm.say(f"pipeline, {workers} worker(s) ready before the posts arrive: "
+                   f"{out[key]:,.0f} posts/s ({secs:.1f} s)")
+        out["two_workers_scaling"] = (out["stable_group_2_workers_posts_per_s"]
+                                      / out["stable_group_1_workers_posts_per_s"])
 
     rate = max(50.0, out["posts_per_s"] / 2)
     bm.say(f"latency: producing {rate:,.0f} posts/s for {args.duration:.0f} s")
@@ -120,7 +128,8 @@ def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, 
 def table(r: dict[str, Any]) -> None:
     from deinfluence.benchmark import KEYS
 
-    rows = [(k, r.get(k)) for k in (*KEYS, "two_workers_posts_per_s")]
+    rows = [(k, r.get(k)) for k in (*KEYS, "two_workers_posts_per_s", "stable_group_1_workers_posts_per_s",
+                                    "stable_group_2_workers_posts_per_s")]
     width = max(len(k) for k, _ in rows)
     print(f"{'metric':<{width}}  value")
     for k, v in rows:

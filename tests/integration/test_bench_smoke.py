@@ -35,6 +35,7 @@ def test_bench_measures_every_figure(kafka, tmp_path):
         value = result[key]
         assert isinstance(value, (int, float)) and math.isfinite(value) and value > 0, (key, value)
     assert result["two_workers_posts_per_s"] > 0
+    assert result["stable_group_1_workers_posts_per_s"] > 0 and result["stable_group_2_workers_posts_per_s"] > 0
     assert result["latency_missing"] == 0, result
     assert result["p50_latency_s"] <= result["p99_latency_s"]
     assert "posts_per_s" in proc.stdout  # the table
