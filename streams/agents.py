@@ -325,7 +325,8 @@ class Agents:
                 anchor = self.anchors.setdefault(p, rawinput.Anchor(p))
                 use_event(anchor)  # type: ignore[arg-type]
                 self.log_resume("classify", topics.RAW, p, records[0][0], self.raw_need(p))
-                await self.classify_messages(p, records)
+                for chunk in rawinput.chunks(records, rawinput.CHUNK_BYTES):
+                    await self.classify_messages(p, chunk)
                 self.read[topics.RAW, p] = records[-1][0] + 1
                 self.advanced_at[topics.RAW, p] = now
             self.progress_at = time.monotonic()
@@ -357,8 +358,8 @@ class Agents:
                     posts: list[tuple[int, dict[str, Any]]]) -> None:
         n_raw, n_routed = self.rt.partitions(topics.RAW), self.rt.partitions(topics.ROUTED)
         for q, part in enumerate(bundles.route_posts(posts, n_routed)):
-            await out.send(topics.ROUTED, str(p).encode(),
-                           bundles.encode_routed(p, watermark, idle, n_raw, part), q)
+            for value in bundles.encode_routed_split(p, watermark, idle, n_raw, part):
+                await out.send(topics.ROUTED, str(p).encode(), value, q)
 
     async def combine_partition(self, q: int, events: Events) -> None:
         """Dedup and pre-aggregate routed posts; publish cumulative pane counts per key."""

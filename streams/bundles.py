@@ -33,6 +33,24 @@ def encode_routed(source: int, watermark: int | None, idle: bool, sources: int,
                          "idle": idle, "sources": sources, "posts": posts})
 
 
+MAX_ROUTED_BYTES = 900_000  # under the broker's default message.max.bytes (1 MiB)
+
+
+def encode_routed_split(source: int, watermark: int | None, idle: bool, sources: int,
+                        posts: Sequence[tuple[int, dict[str, Any]]],
+                        max_bytes: int = MAX_ROUTED_BYTES) -> list[bytes]:
+    """``encode_routed``, split into as many messages as it takes to keep each under
+    ``max_bytes`` (a batch of envelopes can route far more than one message holds). Every
+    part carries the batch's watermark; the combine stage counts each post once, wherever
+    it sits. A single post larger than ``max_bytes`` goes alone (the broker decides)."""
+    value = encode_routed(source, watermark, idle, sources, posts)
+    if len(value) <= max_bytes or len(posts) <= 1:
+        return [value]
+    half = len(posts) // 2
+    return (encode_routed_split(source, watermark, idle, sources, posts[:half], max_bytes)
+            + encode_routed_split(source, watermark, idle, sources, posts[half:], max_bytes))
+
+
 def decode_routed(offset: int, value: bytes) -> RoutedBatch:
     doc: dict[str, Any] = orjson.loads(value)
     # the posts stay orjson's ``[event_ms, post]`` lists: they unpack like the tuples sent

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -131,6 +131,28 @@ def by_partition(messages: Iterable[Any]) -> dict[int, list[tuple[int, bytes | N
     for msg in messages:
         out.setdefault(msg.partition(), []).append((msg.offset(), msg.value()))
     return out
+
+
+CHUNK_BYTES = 1 << 20  # raw bytes per classify call: ~2,000 single posts or 8 envelopes of 250
+
+
+def chunks(records: list[tuple[int, bytes | None]], max_bytes: int) -> Iterator[list[tuple[int, bytes | None]]]:
+    """``records`` in consecutive runs of at most ``max_bytes`` of values (at least one record
+    each): one read can return thousands of batch envelopes, far more posts than one batch
+    should hold in memory or route in one message.
+
+    >>> [len(c) for c in chunks([(0, b"x" * 6), (1, b"x" * 6), (2, None), (3, b"x" * 20)], 10)]
+    [1, 2, 1]
+    """
+    start, size = 0, 0
+    for i, (_, value) in enumerate(records):
+        n = len(value) if value else 0
+        if i > start and size + n > max_bytes:
+            yield records[start:i]
+            start, size = i, 0
+        size += n
+    if start < len(records):
+        yield records[start:]
 
 
 def exclude_from_faust_fetch(consumer: Any, topic: str) -> None:

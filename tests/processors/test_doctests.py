@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["tokens", "lang", "hashtags", "sponsorship", "reasons", "classify", "frame"]
+MODULES = ["tokens", "lang", "hashtags", "sponsorship", "reasons", "classify", "frame", "counts"]
 
 
 @pytest.mark.parametrize("name", MODULES)
