@@ -52,7 +52,10 @@ class Settings(BaseSettings):
         "or faust (Faust's per-event stream)",
     )
     batch_size: int = Field(2000, description="Max events per micro-batch")
-    batch_timeout: float = Field(0.2, description="Max seconds to wait to fill a micro-batch")
+    batch_timeout: float = Field(
+        0.05, description="Max seconds to wait to fill a micro-batch (each of the three stages waits "
+        "up to this long: a latency floor)",
+    )
     max_message_bytes: int = Field(1_048_576, description="Larger raw messages are dead-lettered")
     max_envelope_posts: int = Field(1000, description="Max posts in one batch envelope")
     max_text_chars: int = Field(100_000, description="Max characters of a post's text")
