@@ -18,7 +18,8 @@ BARS = [
     ("raw_consume_posts_per_s", "confluent-kafka\nraw consume"),
     ("posts_per_s_batched", "pipeline\nbatch envelopes"),
     ("posts_per_s", "pipeline\none post/message"),
-    ("two_workers_posts_per_s", "pipeline\ntwo workers"),
+    ("two_workers_posts_per_s", "pipeline\n2nd worker\njoins mid-run"),
+    ("stable_group_2_workers_posts_per_s", "pipeline\ntwo workers\n(stable group)"),
     ("quix_posts_per_s", "Quix Streams\nsame job"),
     ("faust_naive_posts_per_s", "naive Faust\nsame job"),
 ]
