@@ -16,8 +16,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 BARS = [
     ("raw_consume_posts_per_s", "confluent-kafka\nraw consume"),
-    ("posts_per_s_batched", "pipeline\nbatch envelopes"),
-    ("posts_per_s", "pipeline\none post/message"),
+    ("posts_per_s_batched", "pipeline\nbatch\nenvelopes"),
+    ("posts_per_s", "pipeline\none post\nper message"),
     ("two_workers_posts_per_s", "pipeline\n2nd worker\njoins mid-run"),
     ("stable_group_2_workers_posts_per_s", "pipeline\ntwo workers\n(stable group)"),
     ("quix_posts_per_s", "Quix Streams\nsame job"),
@@ -28,7 +28,7 @@ BARS = [
 def main(src: Path, dst: Path) -> None:
     r = json.loads(src.read_text())
     bars = [(label, r[k]) for k, label in BARS if isinstance(r.get(k), (int, float))]
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fig, ax = plt.subplots(figsize=(11, 4.8))
     ax.bar([b[0] for b in bars], [b[1] for b in bars], color="#4477aa")
     ax.set_yscale("log")
     ax.set_ylabel("posts per second (log scale)")
