@@ -272,6 +272,8 @@ class Agents:
             self.raw_active = set()
             await self.raw_reader.submit(self.raw_reader.assign, starts)
             self.raw_active = set(starts)
+            for p, offset in starts.items():  # the next offset to read, for lag and the watchdog
+                self.read[topics.RAW, p] = offset
 
     async def start_raw(self) -> None:
         parts = self.rt.assigned(topics.RAW)
@@ -283,8 +285,6 @@ class Agents:
         except Exception as exc:  # noqa: BLE001 - only a prefetch that Faust never reads
             log.warning("could not pause aiokafka's prefetch of %s: %r", topics.RAW, exc)
         await self.assign_raw(starts)
-        for p, offset in starts.items():  # the next offset to read, for lag and the watchdog
-            self.read[topics.RAW, p] = offset
         for p, offset in sorted(starts.items()):
             log.info("classify %s[%d]: reading from offset %d, where the restored state ends",
                      topics.RAW, p, offset)
@@ -317,7 +317,6 @@ class Agents:
     async def classify_direct(self, messages: Sequence[Any]) -> None:
         self.busy.add(topics.RAW)
         try:
-            now = time.monotonic()
             for p, records in rawinput.by_partition(messages).items():
                 if p not in self.raw_active:
                     continue
@@ -328,8 +327,7 @@ class Agents:
                 for chunk in rawinput.chunks(records, rawinput.CHUNK_BYTES):
                     await self.classify_messages(p, chunk)
                 self.read[topics.RAW, p] = records[-1][0] + 1
-                self.advanced_at[topics.RAW, p] = now
-            self.progress_at = time.monotonic()
+                self.advanced_at[topics.RAW, p] = self.progress_at = time.monotonic()
         finally:
             self.busy.discard(topics.RAW)
 
