@@ -42,13 +42,16 @@ from deinfluence.streams.kafka import confluent_config
 
 log = logging.getLogger(__name__)
 
-# librdkafka's prefetch: enough for several batches, bounded in memory
 READER_DEFAULTS: dict[str, Any] = {
     "enable.auto.commit": False,
     "enable.auto.offset.store": False,
     "auto.offset.reset": "earliest",  # below the log start (retention): the oldest record left
     "isolation.level": "read_uncommitted",  # as Faust's consumer reads
-    "queued.max.messages.kbytes": 32_768,
+    # librdkafka's prefetch, per partition: a few batches ahead, not the whole backlog (its
+    # defaults, 100,000 messages and 64 MiB, held the backlog in memory while a slow
+    # downstream stalled the worker: tests/integration/test_faults.py, back-pressure)
+    "queued.min.messages": 10_000,
+    "queued.max.messages.kbytes": 8_192,
     "fetch.wait.max.ms": 100,
 }
 

@@ -98,6 +98,9 @@ def test_broker_stopped_for_30s_and_restarted_while_the_worker_runs(own_broker, 
         worker.stop()
 
 
+WARM_UP_POSTS = 500
+
+
 def test_slow_downstream_gives_back_pressure_not_unbounded_memory(kafka, tmp_path):
     """Make every write of the worker slow, with a backlog of posts waiting upstream.
 
@@ -124,9 +127,17 @@ def test_slow_downstream_gives_back_pressure_not_unbounded_memory(kafka, tmp_pat
     worker = Worker(bootstrap, tmp_path / "w1", unique_app_id("slow")).start()
     try:
         assert worker.proc is not None
+        # warm-up, unthrottled: every stage's first batch makes its one-time allocations
+        # (about 30 to 40 MiB: polars, the classifier's buffers, the clients' queues); under
+        # the quota that first batch can finish at any time, so it would look like growth
+        warm = WARM_UP_POSTS
+        produce(bootstrap, lines[:warm])
+        wait_for_output(bootstrap, topics.CLASSIFIED, warm, worker)
+        wait_for_output(bootstrap, topics.PARTIALS, 1, worker)
+        time.sleep(2)
         set_producer_quota(bootstrap, client_id, 20_000)
         rss_ready = rss_mib(worker.proc.pid)
-        produce(bootstrap, lines)  # the test's producer has another client id: not throttled
+        produce(bootstrap, lines[warm:])  # the test's producer has another client id: not throttled
 
         samples: list[tuple[float, float]] = []
         start = time.monotonic()
