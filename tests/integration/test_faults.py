@@ -128,7 +128,7 @@ def test_slow_downstream_gives_back_pressure_not_unbounded_memory(kafka, tmp_pat
     try:
         assert worker.proc is not None
         # warm-up, unthrottled: every stage's first batch makes its one-time allocations
-        # (about 30 to 40 MiB: polars, the classifier's buffers, the clients' queues); under
+        # (30 to 50 MiB: polars, the classifier's buffers, the clients' queues); under
         # the quota that first batch can finish at any time, so it would look like growth
         warm = WARM_UP_POSTS
         produce(bootstrap, lines[:warm])
