@@ -178,31 +178,23 @@ class Delivery:
     async def send(self, topic: str, key: bytes | None, value: bytes,
                    partition: int | None = None) -> None:
         """Queue one record; waits (yielding to the loop) while librdkafka's queue is full."""
-        while True:
-            try:
-                self._producer.produce(
-                    topic, value, key, UNASSIGNED if partition is None else partition,
-                    on_delivery=self._report)
-                break
-            except BufferError:  # the bounded local queue is full: let deliveries drain
-                await asyncio.sleep(FULL_QUEUE_WAIT_S)
-            except KafkaException as exc:
-                raise KafkaError(f"cannot produce to {topic!r} partition {partition}: {exc}") from exc
-        self.sent += 1
+        await self.send_many(topic, ((key, value),), partition)
 
-    async def send_many(self, topic: str, records: Iterable[tuple[bytes | None, bytes]]) -> None:
-        """Queue ``(key, value)`` records, partitioned by key: one ``send`` each, without a
-        coroutine per record (it waits only while librdkafka's queue is full)."""
+    async def send_many(self, topic: str, records: Iterable[tuple[bytes | None, bytes]],
+                        partition: int | None = None) -> None:
+        """Queue ``(key, value)`` records to ``partition`` (``None``: by key), without a
+        coroutine per record; waits (yielding to the loop) while librdkafka's queue is full."""
         produce, report = self._producer.produce, self._report
+        target = UNASSIGNED if partition is None else partition
         for key, value in records:
             while True:
                 try:
-                    produce(topic, value, key, UNASSIGNED, on_delivery=report)
+                    produce(topic, value, key, target, on_delivery=report)
                     break
-                except BufferError:
+                except BufferError:  # the bounded local queue is full: let deliveries drain
                     await asyncio.sleep(FULL_QUEUE_WAIT_S)
                 except KafkaException as exc:
-                    raise KafkaError(f"cannot produce to {topic!r}: {exc}") from exc
+                    raise KafkaError(f"cannot produce to {topic!r} partition {partition}: {exc}") from exc
             self.sent += 1
 
     async def acked(self) -> None:
