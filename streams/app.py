@@ -80,8 +80,9 @@ class Runtime:
         self.combine_table = self.app.Table("combine", help="dedup and pane counts", **table)
         self.rollup_table = self.app.Table("rollup", help="per key pane counts and trend state", **table)
         self.metrics = WorkerMetrics(process_metrics=False)  # worker.build sets the real one
-        # the agents' records go through librdkafka (streams.output), under Faust's client id
-        # so that a broker quota on the worker covers them; the changelogs stay on Faust's
+        # the agents' records and the tables' changelogs go through librdkafka
+        # (streams.output), under Faust's client id so that a broker quota on the worker
+        # covers them
         self.output = OutputProducer(settings, client_id=str(self.app.conf.broker_client_id))
         # Faust checks source/changelog co-partitioning against consumer metadata that may
         # not list a just-created changelog yet (a race that crash-loops the agent); the
@@ -89,6 +90,7 @@ class Runtime:
         for table_, topic in ((self.source_table, topics.RAW), (self.combine_table, topics.ROUTED),
                               (self.rollup_table, topics.PARTIALS)):
             table_._verified_source_topics_for_partitions.add(topic)
+            table_.output = self.output  # its changelog records through librdkafka too (faustfixes)
         self.raw_reader: Any = None  # streams.rawinput.RawReader when posts.raw is read directly
         self._source: dict[int, SourceFold] = {}
         self._combine: dict[int, CombineFold] = {}
