@@ -150,6 +150,15 @@ def proc_memory_mib(pid: int, field: str) -> float:
     return 0.0
 
 
+def proc_cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds of every thread of process ``pid``; 0 when gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 class Child:
     """A child process in its own session (stopped with its whole process group)."""
 

@@ -32,6 +32,7 @@ from deinfluence.benchkafka import (
     GroupProgress,
     end_offsets,
     first_timestamp,
+    proc_cpu_seconds,
     produce,
     python_child,
     reset_topics,
@@ -66,6 +67,8 @@ class Bench:
         self.partitions, self.timeout = partitions, timeout
         self.port = int(os.environ.get("DEINFLUENCE_BENCH_WEB_PORT", "19320"))
         self.run_id = f"{int(time.time())}"
+        self.broker_pid: int | None = None  # known when the bench started the broker itself
+        self.cpu: dict[str, dict[str, float]] = {}  # phase -> CPU cores used by each process
 
     # -- helpers ---------------------------------------------------------------
     def _track(self, child: Child, progress: GroupProgress, first: Any, n: int,
@@ -130,7 +133,12 @@ class Bench:
         """(posts/s, seconds) of ``workers`` workers whose group is stable before the posts
         arrive: the workers start on empty topics, the backlog is produced once every one of
         them is ready, so no rebalance falls inside the measured time (in :meth:`pipeline`, a
-        second worker joining mid-run stops both for the rebalance)."""
+        second worker joining mid-run stops both for the rebalance).
+
+        Also records in ``self.cpu`` the CPU cores the workers, the broker and this process
+        (which produces the backlog) used from the start of producing to the end: on a
+        machine of few cores their sum says whether a second worker had any core to use.
+        """
         reset_topics(self.bootstrap, self.partitions)
         children = [self.worker(f"scale{workers}")]
         app_id = children[0].app_id  # type: ignore[attr-defined]
@@ -147,12 +155,27 @@ class Bench:
                 wait(all_ready, 120, f"{workers} workers to be ready")
                 time.sleep(3)
             progress = GroupProgress(self.bootstrap, app_id, lambda t: t in internal)
+            before = self._cpu_now(children)
             produce(self.bootstrap, topics.RAW, ((p["post_id"].encode(), orjson.dumps(p)) for p in posts))
-            return self._track(children[0], progress, n=len(posts), what=f"{workers} workers",
-                               first=lambda: first_timestamp(self.bootstrap, topics.CLASSIFIED))
+            result = self._track(children[0], progress, n=len(posts), what=f"{workers} workers",
+                                 first=lambda: first_timestamp(self.bootstrap, topics.CLASSIFIED))
+            after = self._cpu_now(children)
+            wall = after["wall"] - before["wall"]
+            self.cpu[f"stable_group_{workers}_workers"] = {
+                k: round((after[k] - before[k]) / wall, 2) for k in before if k != "wall"
+                } | {"seconds": round(wall, 1)}
+            return result
         finally:
             for c in children:
                 c.stop()
+
+    def _cpu_now(self, children: list[Child]) -> dict[str, float]:
+        times = os.times()
+        out = {"wall": time.monotonic(), "bench": times.user + times.system,
+               "workers": sum(proc_cpu_seconds(c.pid) for c in children)}
+        if self.broker_pid is not None:
+            out["broker"] = proc_cpu_seconds(self.broker_pid)
+        return out
 
     def job(self, name: str, script: str, python: str | None, n: int) -> tuple[float, float]:
         group = f"bench-{name}-{self.run_id}"

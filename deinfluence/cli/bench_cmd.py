@@ -55,15 +55,18 @@ def run(args: argparse.Namespace) -> int:
     data_dir = workdir.parent / "bench-kafka"
     if own:
         bm.say(f"starting a broker on port {args.port} ({data_dir})")
-        bootstrap = localkafka.start(data_dir, args.port, heap="1g").bootstrap
+        broker = localkafka.start(data_dir, args.port, heap="1g")
+        bootstrap, broker_pid = broker.bootstrap, broker.pid
     else:
-        bootstrap = args.bootstrap
+        bootstrap, broker_pid = args.bootstrap, None
     results: dict[str, Any] = {"machine": bm.machine(), "versions": bm.versions(),
                                "posts": args.posts, "event_rate": args.rate, "partitions": args.partitions,
                                "envelope": args.envelope, "bootstrap": bootstrap}
     started = time.monotonic()
     try:
-        phases(bm.Bench(bootstrap, workdir, args.partitions, args.timeout), args, skip, results)
+        bench = bm.Bench(bootstrap, workdir, args.partitions, args.timeout)
+        bench.broker_pid = broker_pid
+        phases(bench, args, skip, results)
     finally:
         if own:
             bm.say("stopping the broker")
@@ -113,8 +116,10 @@ def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, 
         for workers in (1, 2):  # scaling without a rebalance inside the measured time
             key = f"stable_group_{workers}_workers_posts_per_s"
             out[key], secs = bench.scaling(posts, workers)
+            cpu = bench.cpu.get(f"stable_group_{workers}_workers", {})
+            out[f"stable_group_{workers}_workers_cpu_cores"] = cpu
             bm.say(f"pipeline, {workers} worker(s) ready before the posts arrive: "
-                   f"{out[key]:,.0f} posts/s ({secs:.1f} s)")
+                   f"{out[key]:,.0f} posts/s ({secs:.1f} s); CPU cores used: {cpu}")
         out["two_workers_scaling"] = (out["stable_group_2_workers_posts_per_s"]
                                       / out["stable_group_1_workers_posts_per_s"])
 
