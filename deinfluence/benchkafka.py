@@ -112,6 +112,26 @@ def first_timestamp(bootstrap: str, topic: str) -> float:
         c.close()
 
 
+def last_timestamp(bootstrap: str, topic: str) -> float:
+    """Latest record timestamp (seconds) over the partitions' last records."""
+    c = Consumer({"bootstrap.servers": bootstrap, "group.id": "bench-meta",
+                  "enable.auto.commit": False})
+    try:
+        ends = end_offsets(bootstrap, topic)
+        c.assign([TopicPartition(topic, p, e - 1) for p, e in ends.items() if e > 0])
+        pending, last = {p for p, e in ends.items() if e > 0}, float("-inf")
+        deadline = time.monotonic() + 20
+        while pending and time.monotonic() < deadline:
+            msg = c.poll(0.5)
+            if msg is None or msg.error() or msg.partition() not in pending:
+                continue
+            last = max(last, msg.timestamp()[1] / 1000)
+            pending.discard(msg.partition())
+        return last
+    finally:
+        c.close()
+
+
 class GroupProgress:
     """Has a consumer group committed everything of the topics it reads?"""
 
@@ -148,6 +168,30 @@ def proc_memory_mib(pid: int, field: str) -> float:
     except OSError:
         pass
     return 0.0
+
+
+def listening_pid(port: int) -> int | None:
+    """The pid of a local process listening on TCP ``port`` (this machine's broker when the
+    bench was given one), or ``None`` when there is none or it cannot be seen."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            f = line.split()
+            if f[3] == "0A" and int(f[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                inodes.add(f"socket:[{f[9]}]")
+    for proc in Path("/proc").iterdir():
+        if not inodes or not proc.name.isdigit():
+            continue
+        try:
+            if any(os.readlink(fd) in inodes for fd in (proc / "fd").iterdir()):
+                return int(proc.name)
+        except OSError:
+            continue
+    return None
 
 
 def proc_cpu_seconds(pid: int) -> float:

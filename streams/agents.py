@@ -212,45 +212,59 @@ class Agents:
         await self.classify_messages(p, [(e.message.offset, e.message.value) for e in events])
 
     async def classify_messages(self, p: int, records: Sequence[tuple[int, bytes | None]]) -> None:
-        """Decode, classify, decide lateness; publish posts, dead letters and routed posts.
+        """Decode, classify, decide lateness; publish posts, dead letters and routed posts;
+        store the partition's progress once they are acknowledged.
 
         ``records``: ``(offset, value)`` of raw partition ``p``, ascending; the current
         event (``use_event``) points at partition ``p``.
         """
+        out = self.rt.outputs()
+        commit = await self.classify_send(p, records, out)
+        with self.rt.metrics.time_stage("publish"):  # the acknowledgements of the batch
+            await out.acked()
+        if commit is not None:
+            commit()
+        await self.rt.drain_tables()  # durable before Faust can ack (and commit) these events
+
+    async def classify_send(self, p: int, records: Sequence[tuple[int, bytes | None]],
+                            out: Delivery) -> Any:
+        """The sending half of :meth:`classify_messages`: queue the records' outputs on
+        ``out``; returns what stores the progress once ``out`` is acknowledged (``None``:
+        nothing new), to be called with an event of partition ``p`` current."""
         rt = self.rt
         self.last_seen[p] = time.monotonic()
         fold = rt.source_fold(p)
         done = fold.progress_through()
         messages = [r for r in records if last_position(r[0]) > done]
         if not messages:
-            return
+            return None
         now_ms = int(time.time() * 1000)
         m = rt.metrics
         with m.time_stage("classify"):  # decode + validate + classify: one call
             batch = prepare_batch(messages, rt.cfg.limits, rt.classifier, topics.RAW, p, now_ms)
         result = fold.process(batch.items, batch.through)
-        with m.time_stage("publish"):
-            out = rt.outputs()
-            await out.send_many(topics.CLASSIFIED, ((it.post["post_id"].encode(), orjson.dumps(it.post))
-                                                    for it in batch.items))
-            dead = batch.deadletters + [late_deadletter(it, topics.RAW, p, now_ms)
-                                        for it in result.late]
-            for d in dead:
-                await out.send(topics.DEADLETTER, None, orjson.dumps(d))
-            posts = [(it.event_ms, routed_post(it.post)) for it in result.routed]
-            await self.route(out, p, result.watermark, False, posts)
-            await out.acked()
-        fold.commit(result)
-        await rt.drain_tables()  # durable before Faust can ack (and commit) these events
-        m.consumed(topics.RAW, messages=len(messages), posts=len(batch.items) + len(batch.deadletters))
-        m.batch("classify", len(batch.items))
-        m.classified(it.post for it in batch.items)
-        m.published(topics.CLASSIFIED, len(batch.items))
-        m.published(topics.DEADLETTER, len(dead))
-        for record in dead:
-            m.deadletter(record["reason"])
-        if result.late:
-            m.late_event("dropped", len(result.late))
+        await out.send_many(topics.CLASSIFIED, ((it.post["post_id"].encode(), orjson.dumps(it.post))
+                                                for it in batch.items))
+        dead = batch.deadletters + [late_deadletter(it, topics.RAW, p, now_ms)
+                                    for it in result.late]
+        for d in dead:
+            await out.send(topics.DEADLETTER, None, orjson.dumps(d))
+        posts = [(it.event_ms, routed_post(it.post)) for it in result.routed]
+        await self.route(out, p, result.watermark, False, posts)
+
+        def commit() -> None:
+            fold.commit(result)
+            m.consumed(topics.RAW, messages=len(messages), posts=len(batch.items) + len(batch.deadletters))
+            m.batch("classify", len(batch.items))
+            m.classified(it.post for it in batch.items)
+            m.published(topics.CLASSIFIED, len(batch.items))
+            m.published(topics.DEADLETTER, len(dead))
+            for record in dead:
+                m.deadletter(record["reason"])
+            if result.late:
+                m.late_event("dropped", len(result.late))
+
+        return commit
 
     # -- posts.raw read directly (streams.rawinput) ---------------------------------
     async def _ignored(self, stream: faust.StreamT) -> None:
@@ -293,13 +307,19 @@ class Agents:
         """The classify stage's loop when ``posts.raw`` is read directly."""
         reader = self.raw_reader
         assert reader is not None
+        pending: tuple[int, asyncio.Future[Any]] | None = None  # (epoch, read) prefetched
         try:
             while True:
-                if self.rt.app.rebalancing or not self.raw_active:
+                if pending is None and (self.rt.app.rebalancing or not self.raw_active):
                     await asyncio.sleep(0.05)
                     continue
-                epoch = self.raw_epoch
-                messages = await reader.submit(reader.consume, size, within)
+                epoch, read = pending if pending is not None else (
+                    self.raw_epoch, reader.submit(reader.consume, size, within))
+                messages = await read
+                pending = None
+                if messages and epoch == self.raw_epoch and self.raw_active and not self.rt.app.rebalancing:
+                    # the next read runs on the reader's thread while this one is processed
+                    pending = (self.raw_epoch, reader.submit(reader.consume, size, within))
                 if not messages:
                     continue
                 async with self.raw_lock:
@@ -315,21 +335,45 @@ class Agents:
             self.exit_for_restart("classify stage failed")
 
     async def classify_direct(self, messages: Sequence[Any]) -> None:
+        """One read of the raw reader, every partition at once: the outputs of all its
+        partitions are awaited together, then every partition's progress is stored, then
+        the changelogs are drained (two broker round trips per read, not per partition).
+
+        A partition whose records exceed :data:`rawinput.CHUNK_BYTES` is done in rounds,
+        one chunk per round, each round starting from the state the previous one stored.
+        """
         self.busy.add(topics.RAW)
         try:
-            for p, records in rawinput.by_partition(messages).items():
-                if p not in self.raw_active:
-                    continue
-                # Faust holds the current event by weak reference: the anchor must stay alive
-                anchor = self.anchors.setdefault(p, rawinput.Anchor(p))
-                use_event(anchor)  # type: ignore[arg-type]
-                self.log_resume("classify", topics.RAW, p, records[0][0], self.raw_need(p))
-                for chunk in rawinput.chunks(records, rawinput.CHUNK_BYTES):
-                    await self.classify_messages(p, chunk)
-                self.read[topics.RAW, p] = records[-1][0] + 1
-                self.advanced_at[topics.RAW, p] = self.progress_at = time.monotonic()
+            work = {p: list(rawinput.chunks(records, rawinput.CHUNK_BYTES))
+                    for p, records in rawinput.by_partition(messages).items() if p in self.raw_active}
+            for p, parts in work.items():
+                self.log_resume("classify", topics.RAW, p, parts[0][0][0], self.raw_need(p))
+            for n in range(max((len(parts) for parts in work.values()), default=0)):
+                out = self.rt.outputs()
+                commits = []
+                for p, parts in work.items():
+                    if n < len(parts):
+                        commit = await self.classify_send(p, parts[n], out)
+                        if commit is not None:
+                            commits.append((p, commit))
+                with self.rt.metrics.time_stage("publish"):  # the acknowledgements of the round
+                    await out.acked()
+                for p, commit in commits:
+                    self.use_anchor(p)  # the source table's write goes to changelog partition p
+                    commit()
+                await self.rt.drain_tables()
+            now = time.monotonic()
+            for p, parts in work.items():
+                self.read[topics.RAW, p] = parts[-1][-1][0] + 1
+                self.advanced_at[topics.RAW, p] = self.progress_at = now
         finally:
             self.busy.discard(topics.RAW)
+
+    def use_anchor(self, p: int) -> None:
+        """Make raw partition ``p`` current for the tables (a stand-in event)."""
+        # Faust holds the current event by weak reference: the anchor must stay alive
+        anchor = self.anchors.setdefault(p, rawinput.Anchor(p))
+        use_event(anchor)  # type: ignore[arg-type]
 
     async def commit_raw_offsets(self) -> None:
         """Commit the raw offsets read so far, through Faust's consumer (for lag monitoring:

@@ -57,8 +57,13 @@ def run(args: argparse.Namespace) -> int:
         bm.say(f"starting a broker on port {args.port} ({data_dir})")
         broker = localkafka.start(data_dir, args.port, heap="1g")
         bootstrap, broker_pid = broker.bootstrap, broker.pid
-    else:
-        bootstrap, broker_pid = args.bootstrap, None
+    else:  # a broker on this machine is found by its port, for its CPU figures
+        from deinfluence.benchkafka import listening_pid
+
+        bootstrap = args.bootstrap
+        host, _, port = bootstrap.split(",")[0].rpartition(":")
+        local = host in ("127.0.0.1", "localhost", "::1", "[::1]")
+        broker_pid = listening_pid(int(port)) if local and port.isdigit() else None
     results: dict[str, Any] = {"machine": bm.machine(), "versions": bm.versions(),
                                "posts": args.posts, "event_rate": args.rate, "partitions": args.partitions,
                                "envelope": args.envelope, "bootstrap": bootstrap}
@@ -91,7 +96,7 @@ def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, 
 
     out["raw_consume_posts_per_s"], secs = bench.raw_consume(n)
     bm.say(f"raw consume: {out['raw_consume_posts_per_s']:,.0f} posts/s ({secs:.1f} s)")
-    out["posts_per_s"], secs, out["peak_rss_mb"] = bench.pipeline(n)
+    out["posts_per_s"], secs, out["peak_rss_mb"] = bench.pipeline(n, phase="single_posts")
     out["pipeline_seconds"] = secs
     bm.say(f"pipeline, one post per message: {out['posts_per_s']:,.0f} posts/s ({secs:.1f} s), "
            f"peak RSS {out['peak_rss_mb']:.0f} MiB")
@@ -105,12 +110,12 @@ def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, 
 
     bm.say(f"producing the batched backlog (envelopes of {args.envelope})")
     bench.load(posts, args.envelope)
-    out["posts_per_s_batched"], secs, rss = bench.pipeline(n)
+    out["posts_per_s_batched"], secs, rss = bench.pipeline(n, phase="envelopes")
     out["peak_rss_mb"] = max(out["peak_rss_mb"], rss)
     bm.say(f"pipeline, batch envelopes: {out['posts_per_s_batched']:,.0f} posts/s ({secs:.1f} s)")
     if "two" not in skip:
         bench.load(posts, None)
-        out["two_workers_posts_per_s"], secs, _ = bench.pipeline(n, workers=2)
+        out["two_workers_posts_per_s"], secs, _ = bench.pipeline(n, workers=2, phase="two_workers_joining")
         bm.say(f"pipeline, two workers (the second joins mid-run): "
                f"{out['two_workers_posts_per_s']:,.0f} posts/s ({secs:.1f} s)")
         for workers in (1, 2):  # scaling without a rebalance inside the measured time
@@ -122,6 +127,9 @@ def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, 
                    f"{out[key]:,.0f} posts/s ({secs:.1f} s); CPU cores used: {cpu}")
         out["two_workers_scaling"] = (out["stable_group_2_workers_posts_per_s"]
                                       / out["stable_group_1_workers_posts_per_s"])
+    out["classified_span_posts_per_s"] = {k: round(v) for k, v in bench.classified_span.items()}
+    bm.say(f"classify stage's own rate (first to last posts.classified record): "
+           f"{out['classified_span_posts_per_s']}")
 
     rate = max(50.0, out["posts_per_s"] / 2)
     bm.say(f"latency: producing {rate:,.0f} posts/s for {args.duration:.0f} s")

@@ -37,3 +37,16 @@ def test_a_process_that_is_gone_reads_zero():
     child.wait(10)
     assert proc_cpu_seconds(child.pid) == 0.0
     assert proc_memory_mib(child.pid, "VmHWM") == 0.0
+
+
+def test_the_process_listening_on_a_port_is_found():
+    import socket
+
+    from deinfluence.benchkafka import listening_pid
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        assert listening_pid(port) is None  # bound, not listening
+        s.listen()
+        assert listening_pid(port) == os.getpid()

@@ -36,6 +36,12 @@ def test_bench_measures_every_figure(kafka, tmp_path):
         assert isinstance(value, (int, float)) and math.isfinite(value) and value > 0, (key, value)
     assert result["two_workers_posts_per_s"] > 0
     assert result["stable_group_1_workers_posts_per_s"] > 0 and result["stable_group_2_workers_posts_per_s"] > 0
+    spans = result["classified_span_posts_per_s"]
+    assert set(spans) == {"single_posts", "envelopes", "two_workers_joining", "stable_group_1_workers",
+                          "stable_group_2_workers"} and all(v > 0 for v in spans.values()), spans
+    for workers in (1, 2):
+        cpu = result[f"stable_group_{workers}_workers_cpu_cores"]
+        assert cpu["workers"] > 0 and cpu["broker"] > 0 and cpu["seconds"] > 0, cpu
     assert result["latency_missing"] == 0, result
     assert result["p50_latency_s"] <= result["p99_latency_s"]
     assert "posts_per_s" in proc.stdout  # the table
