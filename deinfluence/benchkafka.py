@@ -93,41 +93,32 @@ def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
 
 def first_timestamp(bootstrap: str, topic: str) -> float:
     """Earliest record timestamp (seconds) over the partitions' first records."""
-    c = Consumer({"bootstrap.servers": bootstrap, "group.id": "bench-meta",
-                  "enable.auto.commit": False})
-    try:
-        ends = end_offsets(bootstrap, topic)
-        c.assign([TopicPartition(topic, p, 0) for p, e in ends.items() if e > 0])
-        pending, first = {p for p, e in ends.items() if e > 0}, float("inf")
-        deadline = time.monotonic() + 20
-        while pending and time.monotonic() < deadline:
-            msg = c.poll(0.5)
-            if msg is None or msg.error() or msg.partition() not in pending:
-                continue
-            first = min(first, msg.timestamp()[1] / 1000)
-            pending.discard(msg.partition())
-            c.pause([TopicPartition(topic, msg.partition())])
-        return first
-    finally:
-        c.close()
+    return _edge_timestamp(bootstrap, topic, last=False)
 
 
 def last_timestamp(bootstrap: str, topic: str) -> float:
     """Latest record timestamp (seconds) over the partitions' last records."""
+    return _edge_timestamp(bootstrap, topic, last=True)
+
+
+def _edge_timestamp(bootstrap: str, topic: str, last: bool) -> float:
     c = Consumer({"bootstrap.servers": bootstrap, "group.id": "bench-meta",
                   "enable.auto.commit": False})
     try:
         ends = end_offsets(bootstrap, topic)
-        c.assign([TopicPartition(topic, p, e - 1) for p, e in ends.items() if e > 0])
-        pending, last = {p for p, e in ends.items() if e > 0}, float("-inf")
+        c.assign([TopicPartition(topic, p, e - 1 if last else 0) for p, e in ends.items() if e > 0])
+        pending, found = {p for p, e in ends.items() if e > 0}, []
         deadline = time.monotonic() + 20
         while pending and time.monotonic() < deadline:
             msg = c.poll(0.5)
             if msg is None or msg.error() or msg.partition() not in pending:
                 continue
-            last = max(last, msg.timestamp()[1] / 1000)
+            found.append(msg.timestamp()[1] / 1000)
             pending.discard(msg.partition())
-        return last
+            c.pause([TopicPartition(topic, msg.partition())])
+        if not found:
+            return float("-inf") if last else float("inf")
+        return max(found) if last else min(found)
     finally:
         c.close()
 
