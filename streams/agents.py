@@ -122,6 +122,7 @@ class Agents:
         self.raw_active: set[int] = set()  # raw partitions the reader serves now
         self.raw_committed: dict[int, int] = {}  # raw partition -> offset committed for monitoring
         self.anchors: dict[int, rawinput.Anchor] = {}  # the current event of each raw partition
+        self._logged_rounds = False  # a read needing several rounds is logged once
         diagnostics.reporters.append(self.report)
         self._register(rt.app, rt.settings)
 
@@ -348,6 +349,11 @@ class Agents:
                     for p, records in rawinput.by_partition(messages).items() if p in self.raw_active}
             for p, parts in work.items():
                 self.log_resume("classify", topics.RAW, p, parts[0][0][0], self.raw_need(p))
+                if len(parts) > 1 and not self._logged_rounds:
+                    self._logged_rounds = True  # once per worker: how big reads are handled
+                    log.info("classify %s[%d]: one read held %d records, more than %d bytes: done in "
+                             "%d rounds", topics.RAW, p, sum(map(len, parts)),
+                             rawinput.CHUNK_BYTES, len(parts))
             for n in range(max((len(parts) for parts in work.values()), default=0)):
                 out = self.rt.outputs()
                 commits = []

@@ -83,6 +83,36 @@ def test_duplicated_post_ids_are_counted_once(clean, tmp_path):
         worker.stop()
 
 
+def test_reads_bigger_than_a_chunk_are_done_in_rounds_and_equal_backfill(clean, tmp_path):
+    """Sixteen envelopes of 1,000 posts (the limit), about 0.35 MB each, all on raw partition
+    0 before the worker starts: a read holds more than one chunk (1 MiB) of that partition, so the classify
+    stage goes through it in rounds, each from the state the previous one stored; the
+    worker logs the first such read, and the aggregates equal backfill's."""
+    from confluent_kafka import Producer
+
+    posts = [orjson.loads(line) for line in synthetic_posts(16_000, seed=23, mean_gap_s=0.5)]
+    envelopes = [orjson.dumps(posts[i:i + 1_000]) for i in range(0, len(posts), 1_000)]
+    assert all(250_000 < len(e) < 1_000_000 for e in envelopes), [len(e) for e in envelopes]
+    path = tmp_path / "envelopes.jsonl"
+    path.write_bytes(b"\n".join(envelopes) + b"\n")
+    expected = backfill(path, tmp_path / "bf")
+    assert sum(r["posts"] for r in expected.values() if r["key_type"] == "all" and r["window"] == "5m") \
+        == len(posts)  # every post counted: the envelopes are valid
+    producer = Producer({"bootstrap.servers": clean, "enable.idempotence": True})
+    for value in envelopes:
+        producer.produce(topics.RAW, value, partition=0)
+    assert producer.flush(30) == 0
+    worker = Worker(clean, tmp_path / "w1", unique_app_id()).start()
+    try:
+        latest = wait_for_equal(clean, expected, alive=worker.alive)
+        assert_same(latest, expected, worker)
+        log = worker.log_path.read_text(errors="replace")
+        assert "posts.raw[0]: one read held" in log and "rounds" in log, \
+            worker.log()[-3000:]
+    finally:
+        worker.stop()
+
+
 def test_sigkill_twice_while_replaying_100k_posts_equals_backfill(clean, tmp_path):
     path = tmp_path / "100k.jsonl"
     path.write_bytes(b"\n".join(synthetic_posts(N_KILL, seed=3, mean_gap_s=2.0)) + b"\n")
