@@ -89,20 +89,46 @@ def merge(a: Sequence[int], b: Sequence[int]) -> list[int]:
     return [x + y for x, y in zip(a, b, strict=True)]
 
 
+COLUMNS_FROM_POSTS = 1000  # a batch this large is summed by polars; a smaller one in Python
+
+
 def pane_counts(posts: Sequence[Mapping[str, Any]], panes: Sequence[int]) -> dict[tuple[str, int], list[int]]:
     """Summed count vectors per ``(key, pane)`` of classified posts (the combiner step).
 
     ``panes[i]`` is the pane start of ``posts[i]``. Equal to summing
-    ``count_vector(post, stance)`` over every ``(key, stance)`` of ``contributions(post)``,
-    but built column-wise: Python collects a few values per post and per key, and polars
-    computes and sums the vectors (a count vector per contribution, built in Python,
-    cost about 20 list appends each).
+    ``count_vector(post, stance)`` over every ``(key, stance)`` of ``contributions(post)``.
+    A call of polars costs about 2 ms whatever the size, so batches under
+    :data:`COLUMNS_FROM_POSTS` posts (the steady state of a stream that is not behind) are
+    summed row by row in Python, larger ones column-wise (``bench``: 9 against 20 us per post
+    at 200 posts, 8 against 13 at 2,000).
 
     Example:
         >>> pane_counts([{"stance": "deinfluencing", "views": 5, "reasons": ["price"]}], [0])
         ... # doctest: +ELLIPSIS
         {('all|all', 0): [1, 1, 0, 0, 5, 5, 0, ...]}
     """
+    if len(posts) < COLUMNS_FROM_POSTS:
+        return pane_counts_rows(posts, panes)
+    return pane_counts_columns(posts, panes)
+
+
+def pane_counts_rows(posts: Sequence[Mapping[str, Any]], panes: Sequence[int]) -> dict[tuple[str, int], list[int]]:
+    """:func:`pane_counts` row by row: one count vector per contribution, added up."""
+    out: dict[tuple[str, int], list[int]] = {}
+    for post, pane in zip(posts, panes, strict=True):
+        for key, stance in contributions(post):
+            vec = count_vector(post, stance)
+            acc = out.get((key, pane))
+            if acc is None:
+                out[key, pane] = vec
+            else:
+                add_into(acc, vec)
+    return out
+
+
+def pane_counts_columns(posts: Sequence[Mapping[str, Any]], panes: Sequence[int]) -> dict[tuple[str, int], list[int]]:
+    """:func:`pane_counts` column-wise: Python collects a few values per post and per key,
+    and polars computes and sums the vectors."""
     keys: list[str] = []
     stances: list[str] = []
     owner: list[int] = []

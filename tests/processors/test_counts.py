@@ -7,7 +7,15 @@ from collections import defaultdict
 from typing import Any
 
 from deinfluence.processors.classify import REASONS
-from deinfluence.processors.counts import N_COUNTS, contributions, count_vector, pane_counts
+from deinfluence.processors.counts import (
+    COLUMNS_FROM_POSTS,
+    N_COUNTS,
+    contributions,
+    count_vector,
+    pane_counts,
+    pane_counts_columns,
+    pane_counts_rows,
+)
 
 BRANDS = ["dyson", "shark", "stanley", "owala", "apple"]
 STANCES = ["deinfluencing", "promoting", "neutral", "unclear"]
@@ -42,13 +50,22 @@ def random_post(rng: random.Random) -> dict[str, Any]:
 
 
 def test_pane_counts_equal_the_per_contribution_sums() -> None:
+    """Both ways of summing (row by row, column-wise with polars), and the size dispatch."""
     rng = random.Random(20261123)
     for _ in range(40):
         n = rng.randint(1, 300)
         posts = [random_post(rng) for _ in range(n)]
         panes = [rng.choice([0, 300_000, 600_000]) for _ in range(n)]
-        assert pane_counts(posts, panes) == reference(posts, panes)
+        expected = reference(posts, panes)
+        assert pane_counts_columns(posts, panes) == expected
+        assert pane_counts_rows(posts, panes) == expected
+        assert pane_counts(posts, panes) == expected
+    n = COLUMNS_FROM_POSTS + 7  # the dispatch's polars side
+    posts = [random_post(rng) for _ in range(n)]
+    panes = [rng.choice([0, 300_000]) for _ in range(n)]
+    assert pane_counts(posts, panes) == reference(posts, panes)
 
 
 def test_no_posts_no_counts() -> None:
     assert pane_counts([], []) == {}
+    assert pane_counts_columns([], []) == {} == pane_counts_rows([], [])
