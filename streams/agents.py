@@ -209,27 +209,33 @@ class Agents:
 
     async def classify_partition(self, p: int, events: Events) -> None:
         """Faust's path: the events' records of raw partition ``p``."""
-        use_event(events[-1])
-        await self.classify_messages(p, [(e.message.offset, e.message.value) for e in events])
+        await self.classify_round([(p, [(e.message.offset, e.message.value) for e in events])])
 
-    async def classify_messages(self, p: int, records: Sequence[tuple[int, bytes | None]]) -> None:
-        """Decode, classify, decide lateness; publish posts, dead letters and routed posts;
-        store the partition's progress once they are acknowledged.
+    async def classify_round(self, work: Sequence[tuple[int, Sequence[tuple[int, bytes | None]]]]) -> None:
+        """Decode, classify, decide lateness; publish posts, dead letters and routed posts
+        of each ``(p, records)``; store every partition's progress once all of them are
+        acknowledged, then drain the changelogs: two broker round trips, however many
+        partitions.
 
-        ``records``: ``(offset, value)`` of raw partition ``p``, ascending; the current
-        event (``use_event``) points at partition ``p``.
+        ``records``: ``(offset, value)`` of raw partition ``p``, ascending, at most one
+        batch per partition.
         """
         out = self.rt.outputs()
-        commit = await self.classify_send(p, records, out)
-        with self.rt.metrics.time_stage("publish"):  # the acknowledgements of the batch
+        commits = []
+        for p, records in work:
+            commit = await self.classify_send(p, records, out)
+            if commit is not None:
+                commits.append((p, commit))
+        with self.rt.metrics.time_stage("publish"):  # the acknowledgements of the round
             await out.acked()
-        if commit is not None:
+        for p, commit in commits:
+            self.use_anchor(p)  # the source table's write goes to changelog partition p
             commit()
         await self.rt.drain_tables()  # durable before Faust can ack (and commit) these events
 
     async def classify_send(self, p: int, records: Sequence[tuple[int, bytes | None]],
                             out: Delivery) -> Any:
-        """The sending half of :meth:`classify_messages`: queue the records' outputs on
+        """The sending half of :meth:`classify_round`: queue the records' outputs on
         ``out``; returns what stores the progress once ``out`` is acknowledged (``None``:
         nothing new), to be called with an event of partition ``p`` current."""
         rt = self.rt
@@ -355,19 +361,7 @@ class Agents:
                              "%d rounds", topics.RAW, p, sum(map(len, parts)),
                              rawinput.CHUNK_BYTES, len(parts))
             for n in range(max((len(parts) for parts in work.values()), default=0)):
-                out = self.rt.outputs()
-                commits = []
-                for p, parts in work.items():
-                    if n < len(parts):
-                        commit = await self.classify_send(p, parts[n], out)
-                        if commit is not None:
-                            commits.append((p, commit))
-                with self.rt.metrics.time_stage("publish"):  # the acknowledgements of the round
-                    await out.acked()
-                for p, commit in commits:
-                    self.use_anchor(p)  # the source table's write goes to changelog partition p
-                    commit()
-                await self.rt.drain_tables()
+                await self.classify_round([(p, parts[n]) for p, parts in work.items() if n < len(parts)])
             now = time.monotonic()
             for p, parts in work.items():
                 self.read[topics.RAW, p] = parts[-1][-1][0] + 1

@@ -16,6 +16,7 @@ from typing import Any, cast
 from faust.tables.manager import TableManager
 from faust.tables.recovery import Recovery
 from faust.tables.table import Table
+from faust.types import TP
 
 
 class SeekFirstRecovery(Recovery):
@@ -142,8 +143,6 @@ class DurableTable(Table):
         for partition, k, v in overflow:  # waits while the queue is full
             await delivery.send(name, k, v, partition)
         await delivery.acked()  # raises KafkaError if a record was not delivered
-        from faust.types import TP
-
         for partition, offset in delivery.offsets.items():
             self.data.set_persisted_offset(TP(name, partition), offset)
         return int(delivery.sent)

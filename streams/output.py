@@ -187,28 +187,23 @@ class Delivery:
                         partition: int | None = None) -> None:
         """Queue ``(key, value)`` records to ``partition`` (``None``: by key), without a
         coroutine per record; waits (yielding to the loop) while librdkafka's queue is full."""
-        produce, report = self._producer.produce, self._report
         target = UNASSIGNED if partition is None else partition
+        put = self.put
         for key, value in records:
-            while True:
-                try:
-                    produce(topic, value, key, target, on_delivery=report)
-                    break
-                except BufferError:  # the bounded local queue is full: let deliveries drain
-                    await asyncio.sleep(FULL_QUEUE_WAIT_S)
-                except KafkaException as exc:
-                    raise KafkaError(f"cannot produce to {topic!r} partition {partition}: {exc}") from exc
-            self.sent += 1
+            while not put(topic, key, value, target):  # the bounded local queue is full:
+                await asyncio.sleep(FULL_QUEUE_WAIT_S)  # let deliveries drain
 
     def put(self, topic: str, key: bytes | None, value: bytes | None, partition: int) -> bool:
-        """Queue one record without waiting: False when librdkafka's bounded queue is full
-        (the caller keeps the record and sends it later with :meth:`send`)."""
+        """Queue one record without waiting (``partition``: ``UNASSIGNED`` for by key): False
+        when librdkafka's bounded queue is full (the caller keeps the record and sends it
+        later with :meth:`send`)."""
         try:
             self._producer.produce(topic, value, key, partition, on_delivery=self._report)
         except BufferError:
             return False
         except KafkaException as exc:
-            raise KafkaError(f"cannot produce to {topic!r} partition {partition}: {exc}") from exc
+            where = "" if partition == UNASSIGNED else f" partition {partition}"
+            raise KafkaError(f"cannot produce to {topic!r}{where}: {exc}") from exc
         self.sent += 1
         return True
 
