@@ -92,8 +92,7 @@ class Bench:
         app_id = f"bench-{tag}-{self.run_id}"
         base = {"DEINFLUENCE_BOOTSTRAP": self.bootstrap, "DEINFLUENCE_APP_ID": app_id,
                 "DEINFLUENCE_DATA_DIR": str(self.workdir / app_id),
-                "DEINFLUENCE_WEB_PORT": str(self.port), "DEINFLUENCE_LOG_LEVEL": "warning",
-                "DEINFLUENCE_IDLE_TIMEOUT": "3"}
+                "DEINFLUENCE_WEB_PORT": str(self.port), "DEINFLUENCE_LOG_LEVEL": "warning"}
         self.port += 1
         env = {**base, **env}
         child = python_child(["-m", "deinfluence", "worker"], env,

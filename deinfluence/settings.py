@@ -56,6 +56,10 @@ class Settings(BaseSettings):
         0.05, description="Max seconds to wait to fill a micro-batch (each of the three stages waits "
         "up to this long: a latency floor)",
     )
+    commit_interval: float = Field(
+        1.0, description="Seconds between periodic commits of the input offsets (a stage that has "
+        "read all of its input commits at once, at most every 0.2 s)",
+    )
     max_message_bytes: int = Field(1_048_576, description="Larger raw messages are dead-lettered")
     max_envelope_posts: int = Field(1000, description="Max posts in one batch envelope")
     max_text_chars: int = Field(100_000, description="Max characters of a post's text")

@@ -44,7 +44,7 @@ def make_app(settings: Settings) -> faust.App:
         web_in_thread=False,
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
-        broker_commit_interval=1.0,
+        broker_commit_interval=settings.commit_interval,  # and eagerly: Agents.commit_if_caught_up
         # Faust's default is 60 s. With it, a worker started right after another member of the
         # group left read nothing for 30 s and more in 3 of 3 runs of the stall-guard test
         # (after the back-pressure test); with 20 s, in 1 of 5 (README, "Known defect").

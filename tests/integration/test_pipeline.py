@@ -9,6 +9,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from deinfluence.benchkafka import end_offsets
 from deinfluence.streams import topics
 from tests.integration.harness import (
     REPO,
@@ -172,6 +173,57 @@ def test_offsets_committed_ahead_of_the_state_lose_nothing(clean, tmp_path, raw_
             assert "where the restored state ends" in log_text
     finally:
         worker.stop()
+
+
+@pytest.mark.parametrize("raw_input", ["direct", "faust"])
+def test_a_stage_that_read_everything_commits_without_waiting_for_the_interval(clean, tmp_path, raw_input):
+    """Periodic commits an hour apart: the group's offsets must still reach the end of every
+    input partition of all three stages once the worker has read everything
+    (``Agents.commit_if_caught_up``). Without the eager commit nothing would be committed
+    within the test at all: Faust's first periodic commit comes one interval after start.
+    """
+    path = tmp_path / "eager.jsonl"
+    path.write_bytes(b"\n".join(synthetic_posts(3000, seed=17)) + b"\n")
+    expected = backfill(path, tmp_path / "bf")
+    app_id = unique_app_id()
+    worker = Worker(clean, tmp_path / "w1", app_id, DEINFLUENCE_RAW_INPUT=raw_input,
+                    DEINFLUENCE_COMMIT_INTERVAL="3600").start()
+    try:
+        produce(clean, path.read_bytes().splitlines())
+        latest = wait_for_equal(clean, expected, alive=worker.alive)
+        assert_same(latest, expected, worker)
+        inputs = (topics.RAW, topics.ROUTED, topics.PARTIALS)
+        left: dict[tuple[str, int], int] = {}
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            left = uncommitted(clean, app_id, inputs)
+            if not left:
+                break
+            assert worker.alive(), worker.log()[-3000:]
+            time.sleep(0.5)
+        assert not left, f"records read but never committed: {left}"
+        assert sum(end_offsets(clean, topics.RAW).values()) == 3000
+    finally:
+        worker.stop()
+
+
+def uncommitted(bootstrap: str, group: str, names: tuple[str, ...]) -> dict[tuple[str, int], int]:
+    """(topic, partition) -> records between the group's committed offset and the end, for
+    every partition of ``names`` that has records."""
+    from confluent_kafka import Consumer, TopicPartition
+
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": group, "enable.auto.commit": False})
+    try:
+        meta = consumer.list_topics(timeout=10).topics
+        tps = [TopicPartition(t, p) for t in names for p in meta[t].partitions]
+        left = {}
+        for tp in consumer.committed(tps, timeout=10):
+            high = consumer.get_watermark_offsets(TopicPartition(tp.topic, tp.partition), timeout=10)[1]
+            if high > max(tp.offset, 0):
+                left[tp.topic, tp.partition] = high - max(tp.offset, 0)
+        return left
+    finally:
+        consumer.close()
 
 
 def commit_ahead(bootstrap: str, group: str, by: dict[str, int]) -> dict[str, int]:
