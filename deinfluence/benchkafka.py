@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+import orjson
 from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
@@ -233,3 +234,51 @@ class Child:
 def python_child(script: list[str], env: dict[str, str], log: Path,
                  python: str | None = None) -> Child:
     return Child([python or sys.executable, *script], env, log)
+
+
+def _cpu_loop(rounds: int, barrier: Any = None, times: Any = None) -> float:
+    """A fixed amount of single-threaded pure-Python work (JSON round trips and dicts);
+    returns its seconds. In a child: starts with the others at ``barrier``, reports to ``times``."""
+    docs = [{"post_id": f"p{i}", "text": "don't buy it, save your money " * 3, "n": [i, i + 1]}
+            for i in range(200)]
+    if barrier is not None:
+        barrier.wait()
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for d in docs:
+            orjson.loads(orjson.dumps(d))
+            sum(range(50))
+    elapsed = time.perf_counter() - start
+    if times is not None:
+        times.put(elapsed)
+    return elapsed
+
+
+def two_process_scaling(seconds: float = 1.5) -> float:
+    """How much more of a fixed CPU-bound Python loop two processes finish than one in the
+    same wall time, on this machine as it is now (2.0: two free cores).
+
+    The benchmark's two-worker ratio cannot exceed this: it is the same question asked of
+    work with no Kafka, no broker and no shared state. Each process times its own loop,
+    started together at a barrier, so process start-up is not counted.
+    """
+    import multiprocessing
+
+    _cpu_loop(10)  # warm
+    rounds = max(10, int(10 * seconds / max(1e-3, _cpu_loop(10))))
+    ctx = multiprocessing.get_context("spawn")
+
+    def run(n: int) -> float:
+        barrier, times = ctx.Barrier(n), ctx.Queue()
+        procs = [ctx.Process(target=_cpu_loop, args=(rounds, barrier, times)) for _ in range(n)]
+        for proc in procs:
+            proc.start()
+        elapsed = max(times.get(timeout=120) for _ in procs)
+        for proc in procs:
+            proc.join()
+        return elapsed
+
+    # best of three of each: the machine's capacity, not its background noise
+    one = min(run(1) for _ in range(3))
+    two = min(run(2) for _ in range(3))
+    return 2 * one / two

@@ -87,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
 
 def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, Any]) -> None:
     from deinfluence import benchmark as bm
+    from deinfluence.benchkafka import two_process_scaling
 
     n = args.posts
     bm.say(f"generating {n:,} posts")
@@ -127,6 +128,11 @@ def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, 
                    f"{out[key]:,.0f} posts/s ({secs:.1f} s); CPU cores used: {cpu}")
         out["two_workers_scaling"] = (out["stable_group_2_workers_posts_per_s"]
                                       / out["stable_group_1_workers_posts_per_s"])
+        # the ceiling of that ratio here: one CPU-bound loop in two processes against one
+        out["machine_two_process_scaling"] = two_process_scaling()
+        bm.say(f"two workers / one: {out['two_workers_scaling']:.2f} x; this machine's own "
+               f"two-process ceiling (a CPU-bound loop, no Kafka): "
+               f"{out['machine_two_process_scaling']:.2f} x")
     out["classified_span_posts_per_s"] = {k: round(v) for k, v in bench.classified_span.items()}
     bm.say(f"classify stage's own rate (first to last posts.classified record): "
            f"{out['classified_span_posts_per_s']}")
