@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import orjson
 from confluent_kafka import Consumer, Producer, TopicPartition
