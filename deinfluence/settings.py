@@ -60,6 +60,10 @@ class Settings(BaseSettings):
         1.0, description="Seconds between periodic commits of the input offsets (a stage that has "
         "read all of its input commits at once, at most every 0.2 s)",
     )
+    eager_commit: bool = Field(
+        True, description="A stage that has read all of its input commits it at once (at most every "
+        "0.2 s); false: only every commit_interval",
+    )
     max_message_bytes: int = Field(1_048_576, description="Larger raw messages are dead-lettered")
     max_envelope_posts: int = Field(1000, description="Max posts in one batch envelope")
     max_text_chars: int = Field(100_000, description="Max characters of a post's text")

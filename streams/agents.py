@@ -25,6 +25,7 @@ from typing import Any
 
 import faust
 import orjson
+from faust.types import TP
 
 from deinfluence.processors.batch import late_deadletter, prepare_batch
 from deinfluence.processors.eventtime import last_position, next_offset
@@ -387,8 +388,6 @@ class Agents:
         the reader starts from the source state, never from these)."""
         if self.rt.app.rebalancing:
             return
-        from faust.types import TP
-
         offsets = {TP(topics.RAW, p): self.read[topics.RAW, p] for p in self.raw_active
                    if (topics.RAW, p) in self.read
                    and self.read[topics.RAW, p] != self.raw_committed.get(p)}
@@ -409,10 +408,8 @@ class Agents:
         as a task: Faust acks a ``take_events`` batch only when the agent asks for the next
         one, after this returns. What it commits is exactly what the tick would have.
         """
-        if self.rt.app.rebalancing:
+        if not self.rt.settings.eager_commit or self.rt.app.rebalancing:
             return
-        from faust.types import TP
-
         for topic, partition in tps:
             highwater = self.highwater(TP(topic, partition))
             if highwater is None or self.read.get((topic, partition), 0) < highwater:
