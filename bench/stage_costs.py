@@ -1,6 +1,6 @@
 """Per-post CPU of each step of the classify and combine stages, in one process, no Kafka.
 
-    python bench/stage_costs.py [POSTS]
+    python bench/stage_costs.py [POSTS] [python]
 
 The worker runs these same calls per micro-batch (``streams/agents.py``); what the worker
 spends beyond their sum is Faust, asyncio and the Kafka clients.
@@ -28,7 +28,7 @@ from deinfluence.streams import bundles
 from deinfluence.streams.metrics import WorkerMetrics
 
 
-def main(n: int, batch: int = 2000) -> None:
+def main(n: int, batch: int = 2000, fast: bool = True) -> None:
     settings = Settings()
     cfg = pipeline_config(settings)
     classifier: Classifier = make_classifier(settings)
@@ -48,7 +48,7 @@ def main(n: int, batch: int = 2000) -> None:
         messages = list(enumerate(values[start:start + batch], start))
         with timed("decode+classify (prepare_batch)"):
             prepared = prepare_batch(messages, cfg.limits, classifier, "posts.raw", 0,
-                                     1_800_000_000_000)
+                                     1_800_000_000_000, fast=fast)
         with timed("source fold"):
             result = source.process(prepared.items, prepared.through)
             source.commit(result)
@@ -80,4 +80,5 @@ def main(n: int, batch: int = 2000) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 40_000)
+    # python bench/stage_costs.py [POSTS] [python]: "python" decodes without the native fast path
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 40_000, fast=sys.argv[2:3] != ["python"])

@@ -17,7 +17,8 @@ def pipeline_config(settings: Settings) -> PipelineConfig:
         max_json_depth=settings.max_json_depth,
     )
     return PipelineConfig.parse(
-        settings.windows, settings.grace, settings.retention, settings.dedup_horizon, limits
+        settings.windows, settings.grace, settings.retention, settings.dedup_horizon, limits,
+        settings.native_decode,
     )
 
 

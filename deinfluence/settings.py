@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     classifier: str = Field(
         "auto", description="Classifier engine: native (Rust), python, or auto (native when built)"
     )
+    native_decode: bool = Field(
+        True, description="Raw messages that are plainly valid are confirmed by the native fast "
+        "path (native/src/post.rs) when it is built; false: every message goes through the Python "
+        "decoder (same result, slower)",
+    )
     windows: str = Field("5m,1h/15m", description="Comma-separated window specs: SIZE or SIZE/STEP")
     grace: str = Field("10m", description="Watermark = max event time seen on a partition minus this")
     retention: str = Field(

@@ -4,7 +4,13 @@ The rules, lexicons, stem tables and catalog stay in Python; :func:`build_engine
 them exactly as the Python path does and hands the result to ``deinfluence_native.Engine``,
 which runs the same per-post algorithm about ten times faster. The Python path remains the
 reference: ``tests/processors/test_native.py`` checks that both engines give identical
-output. Without the compiled module (``pip install ./native`` needs a Rust toolchain)
+output.
+
+:func:`post_checker` is the decoder's fast path (``native/src/post.rs``): it confirms the
+raw messages that are plainly valid posts and leaves every other message to
+:func:`schemas.post.decode_message` (``tests/schemas/test_native_decode.py``).
+:func:`pane_counter` sums the combine stage's count vectors (``native/src/counts.rs``,
+checked against :func:`processors.counts.pane_counts_rows` in ``tests/processors/test_counts.py``). Without the compiled module (``pip install ./native`` needs a Rust toolchain)
 :data:`AVAILABLE` is false and the classifier runs in Python.
 """
 
@@ -24,6 +30,7 @@ from deinfluence.processors.lexicon import LANGUAGES, Cue, cue_entries, negators
 from deinfluence.processors.reasons import REASONS
 from deinfluence.processors.sponsorship import CODE_WORDS, has_affiliate_code
 from deinfluence.processors.stems import FIRST_PERSON, StemIndex
+from deinfluence.schemas.post import FUTURE_SLACK_MS, METRIC_FIELDS, MIN_EVENT_MS, PLATFORMS, Limits
 
 try:
     import deinfluence_native as _native
@@ -31,7 +38,7 @@ except ImportError:  # no compiled module: the Python engine is used
     _native = None
 
 AVAILABLE = _native is not None
-__all__ = ["AVAILABLE", "build_engine"]
+__all__ = ["AVAILABLE", "build_engine", "pane_counter", "post_checker"]
 
 
 class _CueTable:
@@ -122,6 +129,36 @@ def build_engine(catalog: Catalog) -> Any:
         alnum_ranges=_ranges(str.isalnum),
         alpha_ranges=_ranges(str.isalpha),
     )
+
+
+@functools.lru_cache(maxsize=8)
+def post_checker(limits: Limits) -> Any:
+    """A ``deinfluence_native.PostChecker`` for ``limits``, or ``None`` without the module.
+
+    ``check(values, docs, now_ms)`` answers per message: the event time of a valid single
+    post, the event times of an envelope of valid posts, or ``None`` (the Python decoder
+    decides: every invalid message and anything the fast path is not certain about).
+    """
+    if _native is None or not hasattr(_native, "PostChecker"):  # a wheel built before it
+        return None
+    return _native.PostChecker(
+        limits.max_message_bytes, limits.max_envelope_posts, limits.max_text_chars,
+        limits.max_json_depth, limits.max_post_id_chars, MIN_EVENT_MS, FUTURE_SLACK_MS,
+        sorted(PLATFORMS), list(METRIC_FIELDS))
+
+
+@functools.cache
+def pane_counter() -> Any:
+    """A ``deinfluence_native.PaneCounter`` for :data:`processors.counts.COUNT_FIELDS`, or
+    ``None`` without the module. ``counts(posts, panes)`` returns what
+    :func:`processors.counts.pane_counts` does, or ``None`` where Python must count."""
+    if _native is None or not hasattr(_native, "PaneCounter"):  # a wheel built before it
+        return None
+    from deinfluence.processors import counts  # local: counts imports this module
+
+    return _native.PaneCounter(
+        counts.N_COUNTS, sorted(counts._STANCE_COL.items()), counts._STANCE_COL["neutral"],
+        sorted(counts._REASON_COL.items()))
 
 
 @functools.cache

@@ -41,15 +41,16 @@ class PipelineConfig:
     retention_ms: int = 30 * 86_400_000
     dedup_horizon_ms: int = 7 * 86_400_000
     limits: Limits = field(default_factory=Limits)
+    native_decode: bool = True  # prepare_batch's native fast path (when the module is built)
 
     @classmethod
     def parse(
         cls, windows: str | list[str] = "5m,1h/15m", grace: str = "10m", retention: str = "30d",
-        dedup_horizon: str = "7d", limits: Limits | None = None,
+        dedup_horizon: str = "7d", limits: Limits | None = None, native_decode: bool = True,
     ) -> PipelineConfig:
         return cls(
             tuple(parse_windows(windows)), parse_duration(grace), parse_duration(retention),
-            parse_duration(dedup_horizon), limits or Limits(),
+            parse_duration(dedup_horizon), limits or Limits(), native_decode,
         )
 
     @property
@@ -131,7 +132,8 @@ class Backfill:
 
     def _batch(self, chunk: list[tuple[int, bytes]]) -> None:
         now_ms = int(time.time() * 1000)
-        prepared = prepare_batch(chunk, self.cfg.limits, self.classifier, self.source, 0, now_ms)
+        prepared = prepare_batch(chunk, self.cfg.limits, self.classifier, self.source, 0, now_ms,
+                                 fast=self.cfg.native_decode)
         self.stats["messages"] += prepared.messages
         self.stats["posts"] += len(prepared.items)
         self.deadletters.extend(prepared.deadletters)

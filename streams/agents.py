@@ -255,7 +255,8 @@ class Agents:
         now_ms = int(time.time() * 1000)
         m = rt.metrics
         with m.time_stage("classify"):  # decode + validate + classify: one call
-            batch = prepare_batch(messages, rt.cfg.limits, rt.classifier, topics.RAW, p, now_ms)
+            batch = prepare_batch(messages, rt.cfg.limits, rt.classifier, topics.RAW, p, now_ms,
+                                  fast=rt.cfg.native_decode)
         result = fold.process(batch.items, batch.through)
         await out.send_many(topics.CLASSIFIED, ((it.post["post_id"].encode(), orjson.dumps(it.post))
                                                 for it in batch.items))

@@ -11,6 +11,9 @@
 //! folding of non-ASCII hashtags (`hashtags.normalize_tag`) and the affiliate-code regex
 //! (`sponsorship.has_affiliate_code`, only for posts containing a word like "code").
 
+mod counts;
+mod post;
+
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyList, PyString, PyTuple};
@@ -1695,5 +1698,7 @@ fn py_round3(x: f64) -> f64 {
 #[pymodule]
 fn deinfluence_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Engine>()?;
+    m.add_class::<post::PostChecker>()?;
+    m.add_class::<counts::PaneCounter>()?;
     Ok(())
 }
