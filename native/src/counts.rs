@@ -204,3 +204,133 @@ impl PaneCounter {
         Ok(Some(out))
     }
 }
+
+/// Counts in the order their keys first occur (as a Python dict keeps them).
+struct Ordered<K: std::hash::Hash + Eq + Clone> {
+    index: FxHashMap<K, usize>,
+    items: Vec<(K, i64)>,
+}
+
+impl<K: std::hash::Hash + Eq + Clone> Ordered<K> {
+    fn new() -> Self {
+        Ordered { index: FxHashMap::default(), items: Vec::new() }
+    }
+
+    fn add(&mut self, key: K) {
+        match self.index.get(&key) {
+            Some(&at) => self.items[at].1 += 1,
+            None => {
+                self.index.insert(key.clone(), self.items.len());
+                self.items.push((key, 1));
+            }
+        }
+    }
+}
+
+fn pairs<'py>(py: Python<'py>, tally: Ordered<(String, String)>) -> PyResult<Bound<'py, PyDict>> {
+    let out = PyDict::new(py);
+    for ((a, b), n) in tally.items {
+        out.set_item(PyTuple::new(py, [a, b])?, n)?;
+    }
+    Ok(out)
+}
+
+/// The per-batch tallies of `streams.metrics.WorkerMetrics.classified`.
+#[pyclass(frozen, module = "deinfluence_native")]
+pub struct ClassifiedTally {
+    stance: Py<PyString>,
+    sponsored: Py<PyString>,
+    reasons: Py<PyString>,
+    targets: Py<PyString>,
+    hashtags: Py<PyString>,
+}
+
+#[pymethods]
+impl ClassifiedTally {
+    #[new]
+    fn new(py: Python<'_>) -> Self {
+        let intern = |s: &str| PyString::intern(py, s).unbind();
+        ClassifiedTally {
+            stance: intern("stance"),
+            sponsored: intern("sponsored"),
+            reasons: intern("reasons"),
+            targets: intern("targets"),
+            hashtags: intern("hashtags"),
+        }
+    }
+
+    /// `(overall, reasons, brands, hashtags, redirects)` of classified posts, keyed as the
+    /// Python loop keys them and in its insertion order: `(stance, "true"|"false")`,
+    /// `reason`, `(brand, stance)`, `(hashtag, stance)`, `(from_brand, to_brand)`. `None`
+    /// for anything but the classifier's own types (Python then counts).
+    #[allow(clippy::type_complexity)]
+    fn tally<'py>(
+        &self,
+        py: Python<'py>,
+        posts: &Bound<'py, PyList>,
+    ) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        let mut overall: Ordered<(String, String)> = Ordered::new();
+        let mut reasons: Ordered<String> = Ordered::new();
+        let mut brands: Ordered<(String, String)> = Ordered::new();
+        let mut hashtags: Ordered<(String, String)> = Ordered::new();
+        let mut redirects: Ordered<(String, String)> = Ordered::new();
+        for post in posts.iter() {
+            let Ok(post) = post.cast_exact::<PyDict>() else { return Ok(None) };
+            let Some(stance) = post.get_item(self.stance.bind(py))? else { return Ok(None) };
+            let Ok(stance) = stance.cast_exact::<PyString>() else { return Ok(None) };
+            let stance = stance.to_str()?;
+            let sponsored = match post.get_item(self.sponsored.bind(py))? {
+                Some(s) => s.is_truthy()?,
+                None => false,
+            };
+            overall.add((stance.to_owned(), if sponsored { "true" } else { "false" }.to_owned()));
+            let Ok(rs) = strings(post.get_item(self.reasons.bind(py))?) else { return Ok(None) };
+            for r in rs {
+                reasons.add(r);
+            }
+            let mut targets: Vec<(String, String)> = Vec::new();
+            if let Some(t) = post.get_item(self.targets.bind(py))? {
+                if !t.is_none() {
+                    let Ok(t) = t.cast_exact::<PyDict>() else { return Ok(None) };
+                    for (b, s) in t.iter() {
+                        let (Ok(b), Ok(s)) = (b.cast_exact::<PyString>(), s.cast_exact::<PyString>()) else {
+                            return Ok(None);
+                        };
+                        targets.push((b.to_str()?.to_owned(), s.to_str()?.to_owned()));
+                    }
+                }
+            }
+            for pair in &targets {
+                brands.add(pair.clone());
+            }
+            let Ok(tags) = strings(post.get_item(self.hashtags.bind(py))?) else { return Ok(None) };
+            for tag in tags {
+                hashtags.add((tag, stance.to_owned()));
+            }
+            if targets.len() > 1 {
+                for (x, sx) in &targets {
+                    if sx != "deinfluencing" {
+                        continue;
+                    }
+                    for (y, sy) in &targets {
+                        if sy == "promoting" {
+                            redirects.add((x.clone(), y.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        let reasons_py = PyDict::new(py);
+        for (r, n) in reasons.items {
+            reasons_py.set_item(r, n)?;
+        }
+        let out = PyTuple::new(py, [
+            pairs(py, overall)?.into_any(),
+            reasons_py.into_any(),
+            pairs(py, brands)?.into_any(),
+            pairs(py, hashtags)?.into_any(),
+            pairs(py, redirects)?.into_any(),
+        ])?;
+        Ok(Some(out))
+    }
+}
