@@ -10,8 +10,7 @@ output.
 raw messages that are plainly valid posts and leaves every other message to
 :func:`schemas.post.decode_message` (``tests/schemas/test_native_decode.py``).
 :func:`pane_counter` sums the combine stage's count vectors (``native/src/counts.rs``,
-checked against :func:`processors.counts.pane_counts_rows` in ``tests/processors/test_counts.py``),
-and :func:`classified_tally` the worker's per-batch metric tallies. Without the compiled module (``pip install ./native`` needs a Rust toolchain)
+checked against :func:`processors.counts.pane_counts_rows` in ``tests/processors/test_counts.py``). Without the compiled module (``pip install ./native`` needs a Rust toolchain)
 :data:`AVAILABLE` is false and the classifier runs in Python.
 """
 
@@ -39,7 +38,7 @@ except ImportError:  # no compiled module: the Python engine is used
     _native = None
 
 AVAILABLE = _native is not None
-__all__ = ["AVAILABLE", "build_engine", "classified_tally", "pane_counter", "post_checker"]
+__all__ = ["AVAILABLE", "build_engine", "pane_counter", "post_checker"]
 
 
 class _CueTable:
@@ -160,15 +159,6 @@ def pane_counter() -> Any:
     return _native.PaneCounter(
         counts.N_COUNTS, sorted(counts._STANCE_COL.items()), counts._STANCE_COL["neutral"],
         sorted(counts._REASON_COL.items()))
-
-
-@functools.cache
-def classified_tally() -> Any:
-    """A ``deinfluence_native.ClassifiedTally`` (the per-batch tallies of the worker's
-    business metrics, ``streams.metrics.classified_tallies``), or ``None`` without it."""
-    if _native is None or not hasattr(_native, "ClassifiedTally"):
-        return None
-    return _native.ClassifiedTally()
 
 
 @functools.cache

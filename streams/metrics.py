@@ -39,7 +39,6 @@ from prometheus_client import (
 from prometheus_client.metrics import MetricWrapperBase
 
 from deinfluence import __version__
-from deinfluence.processors import native
 from deinfluence.processors.cardinality import OTHER, CardinalityGuard
 from deinfluence.processors.classify import DEFAULT_CATALOG, REASONS
 from deinfluence.settings import Settings
@@ -212,14 +211,27 @@ class WorkerMetrics:
     def classified(self, posts: Iterable[Mapping[str, Any]]) -> None:
         """Count a batch of classified posts per stance, reason, brand, hashtag and redirect.
 
-        Raw keys are tallied first, natively when the module is built
-        (:func:`classified_tallies` is the reference and the fallback), and each distinct key
-        meets its guard once per batch.
+        Raw keys are tallied first and each distinct key meets its guard once per batch,
+        so the cost per post is a few dictionary increments.
         """
-        batch = posts if posts.__class__ is list else list(posts)
-        counter = native.classified_tally()
-        tallies = counter.tally(batch) if counter is not None else None
-        overall, reasons, brands, hashtags, redirects = tallies or classified_tallies(batch)
+        overall: Tally[tuple[str, ...]] = Tally()
+        reasons: Tally[str] = Tally()
+        brands: Tally[tuple[str, ...]] = Tally()
+        hashtags: Tally[tuple[str, ...]] = Tally()
+        redirects: Tally[tuple[str, str]] = Tally()
+        for post in posts:
+            stance = post["stance"]
+            overall[stance, "true" if post.get("sponsored") else "false"] += 1
+            for reason in post.get("reasons") or ():
+                reasons[reason] += 1
+            targets: Mapping[str, str] = post.get("targets") or {}
+            for brand_and_stance in targets.items():
+                brands[brand_and_stance] += 1
+            for tag in post.get("hashtags") or ():
+                hashtags[tag, stance] += 1
+            if len(targets) > 1:
+                for pair in _redirect_pairs(targets):
+                    redirects[pair] += 1
         self._apply(overall, self.families.classified_posts)
         self._apply(
             _fold({(r,): n for r, n in reasons.items()}, self.reasons), self.families.reason_posts
@@ -312,33 +324,6 @@ class WorkerMetrics:
                 metric.remove_by_labels({label: key})
             for slot in [s for s in self._latest_window if s[1] == key]:
                 del self._latest_window[slot]
-
-
-def classified_tallies(posts: Iterable[Mapping[str, Any]]) -> tuple[
-    Tally[tuple[str, ...]], Tally[str], Tally[tuple[str, ...]], Tally[tuple[str, ...]],
-    Tally[tuple[str, str]],
-]:
-    """Per stance and sponsorship, reason, (brand, stance), (hashtag, stance) and redirect pair:
-    how many of ``posts`` (the reference of the native ``ClassifiedTally``)."""
-    overall: Tally[tuple[str, ...]] = Tally()
-    reasons: Tally[str] = Tally()
-    brands: Tally[tuple[str, ...]] = Tally()
-    hashtags: Tally[tuple[str, ...]] = Tally()
-    redirects: Tally[tuple[str, str]] = Tally()
-    for post in posts:
-        stance = post["stance"]
-        overall[stance, "true" if post.get("sponsored") else "false"] += 1
-        for reason in post.get("reasons") or ():
-            reasons[reason] += 1
-        targets: Mapping[str, str] = post.get("targets") or {}
-        for brand_and_stance in targets.items():
-            brands[brand_and_stance] += 1
-        for tag in post.get("hashtags") or ():
-            hashtags[tag, stance] += 1
-        if len(targets) > 1:
-            for pair in _redirect_pairs(targets):
-                redirects[pair] += 1
-    return overall, reasons, brands, hashtags, redirects
 
 
 def tracked_brands(catalog: Mapping[str, Any]) -> list[str]:

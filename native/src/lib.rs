@@ -1700,6 +1700,5 @@ fn deinfluence_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Engine>()?;
     m.add_class::<post::PostChecker>()?;
     m.add_class::<counts::PaneCounter>()?;
-    m.add_class::<counts::ClassifiedTally>()?;
     Ok(())
 }
