@@ -10,8 +10,10 @@ output.
 raw messages that are plainly valid posts and leaves every other message to
 :func:`schemas.post.decode_message` (``tests/schemas/test_native_decode.py``).
 :func:`pane_counter` sums the combine stage's count vectors (``native/src/counts.rs``,
-checked against :func:`processors.counts.pane_counts_rows` in ``tests/processors/test_counts.py``). Without the compiled module (``pip install ./native`` needs a Rust toolchain)
-:data:`AVAILABLE` is false and the classifier runs in Python.
+checked against :func:`processors.counts.pane_counts_rows` in ``tests/processors/test_counts.py``).
+
+Without the compiled module (``pip install ./native`` needs a Rust toolchain) :data:`AVAILABLE`
+is false, the classifier runs in Python and the two fast paths are not used.
 """
 
 from __future__ import annotations

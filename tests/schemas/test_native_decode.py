@@ -230,3 +230,12 @@ def test_times_a_float_cannot_hold_exactly_are_left_to_python() -> None:
     # microseconds past 2**53 (after 2255): Python divides the exact integer, a float cannot
     assert native.post_checker(Limits()).timestamp_ms("3100-01-01T00:00:00.020993Z") is None
     assert parse_timestamp_ms("3100-01-01T00:00:00.020993Z") == 35_659_353_600_021
+
+
+def test_the_setting_reaches_the_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
+    from deinfluence.components import pipeline_config
+    from deinfluence.settings import Settings
+
+    assert pipeline_config(Settings()).native_decode is True
+    monkeypatch.setenv("DEINFLUENCE_NATIVE_DECODE", "false")
+    assert pipeline_config(Settings()).native_decode is False
