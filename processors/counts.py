@@ -25,6 +25,7 @@ COUNT_FIELDS: tuple[str, ...] = (
 )
 N_COUNTS = len(COUNT_FIELDS)
 _STANCE_COL = {"deinfluencing": 1, "promoting": 2, "neutral": 3}
+_OTHER_STANCE_COL = _STANCE_COL["neutral"]  # any other stance counts as neutral
 _REASON_COL = {r: 7 + i for i, r in enumerate(REASONS)}
 KEY_TYPES = ("brand", "hashtag", "redirect", "all")
 
@@ -55,7 +56,7 @@ def count_vector(post: Mapping[str, Any], stance: str) -> list[int]:
     """The count vector one post adds to one key, given its stance toward that key."""
     vec = [0] * N_COUNTS
     vec[0] = 1
-    vec[_STANCE_COL.get(stance, 3)] = 1
+    vec[_STANCE_COL.get(stance, _OTHER_STANCE_COL)] = 1
     views = _views(post)
     vec[4] = views
     if stance == "deinfluencing":
@@ -90,6 +91,9 @@ def merge(a: Sequence[int], b: Sequence[int]) -> list[int]:
     return [x + y for x, y in zip(a, b, strict=True)]
 
 
+NATIVE_COUNTER = native.pane_counter(N_COUNTS, _STANCE_COL, _OTHER_STANCE_COL, _REASON_COL)
+"""The native sum of :func:`pane_counts` for this layout (``None`` without the module)."""
+
 COLUMNS_FROM_POSTS = 1000  # a batch this large is summed by polars; a smaller one in Python
 
 
@@ -110,9 +114,8 @@ def pane_counts(posts: Sequence[Mapping[str, Any]], panes: Sequence[int]) -> dic
         ... # doctest: +ELLIPSIS
         {('all|all', 0): [1, 1, 0, 0, 5, 5, 0, ...]}
     """
-    counter = native.pane_counter()
-    if counter is not None and posts:
-        counted = counter.counts(posts if posts.__class__ is list else list(posts),
+    if NATIVE_COUNTER is not None and posts:
+        counted = NATIVE_COUNTER.counts(posts if posts.__class__ is list else list(posts),
                                  panes if panes.__class__ is list else list(panes))
         if counted is not None:
             return counted

@@ -149,18 +149,16 @@ def post_checker(limits: Limits) -> Any:
         sorted(PLATFORMS), list(METRIC_FIELDS))
 
 
-@functools.cache
-def pane_counter() -> Any:
-    """A ``deinfluence_native.PaneCounter`` for :data:`processors.counts.COUNT_FIELDS`, or
-    ``None`` without the module. ``counts(posts, panes)`` returns what
+def pane_counter(
+    n_counts: int, stance_cols: dict[str, int], other_stance_col: int, reason_cols: dict[str, int],
+) -> Any:
+    """A ``deinfluence_native.PaneCounter`` for a count-vector layout (``processors.counts``
+    owns it), or ``None`` without the module. ``counts(posts, panes)`` returns what
     :func:`processors.counts.pane_counts` does, or ``None`` where Python must count."""
     if _native is None or not hasattr(_native, "PaneCounter"):  # a wheel built before it
         return None
-    from deinfluence.processors import counts  # local: counts imports this module
-
     return _native.PaneCounter(
-        counts.N_COUNTS, sorted(counts._STANCE_COL.items()), counts._STANCE_COL["neutral"],
-        sorted(counts._REASON_COL.items()))
+        n_counts, sorted(stance_cols.items()), other_stance_col, sorted(reason_cols.items()))
 
 
 @functools.cache

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deinfluence.processors import native
 from deinfluence.processors.classify import REASONS
 from deinfluence.processors.counts import (
     COLUMNS_FROM_POSTS,
     N_COUNTS,
+    NATIVE_COUNTER,
     contributions,
     count_vector,
     pane_counts,
@@ -80,7 +80,7 @@ def test_no_posts_no_counts() -> None:
 # -- the native sum (native/src/counts.rs) -----------------------------------------------------
 
 needs_native = pytest.mark.skipif(
-    native.pane_counter() is None and os.environ.get("CI") != "true",
+    NATIVE_COUNTER is None and os.environ.get("CI") != "true",
     reason="native module not built (needs cargo; make install)")
 
 
@@ -94,7 +94,7 @@ def routed_post(rng: random.Random) -> dict[str, Any]:
 @needs_native
 def test_native_sums_equal_pythons_key_order_included() -> None:
     rng = random.Random(7)
-    counter = native.pane_counter()
+    counter = NATIVE_COUNTER
     for _ in range(60):
         n = rng.randint(1, 1500)
         posts = [routed_post(rng) for _ in range(n)]
@@ -119,7 +119,7 @@ def test_native_sums_equal_pythons_key_order_included() -> None:
     {"stance": "neutral", "views": 1, "reasons": [["price"]]},
 ])
 def test_native_leaves_what_is_not_a_routed_post_to_python(post: dict[str, Any]) -> None:
-    assert native.pane_counter().counts([post], [0]) is None
+    assert NATIVE_COUNTER.counts([post], [0]) is None
     try:
         expected = pane_counts_rows([post], [0])
     except Exception as exc:  # Python's own verdict, whatever it is, stands
@@ -132,7 +132,7 @@ def test_native_leaves_what_is_not_a_routed_post_to_python(post: dict[str, Any])
 @needs_native
 def test_a_sum_beyond_64_bits_is_left_to_python() -> None:
     posts = [{"stance": "deinfluencing", "views": 2**62} for _ in range(3)]
-    assert native.pane_counter().counts(posts, [0, 0, 0]) is None
+    assert NATIVE_COUNTER.counts(posts, [0, 0, 0]) is None
     assert pane_counts(posts, [0, 0, 0])[("all|all", 0)][4] == 3 * 2**62
 
 
@@ -156,7 +156,7 @@ odd_routed_posts = st.fixed_dictionaries(
                 min_size=1, max_size=20))
 def test_native_sums_of_any_routed_posts(rows: list[tuple[dict[str, Any], int]]) -> None:
     posts, panes = [p for p, _ in rows], [q for _, q in rows]
-    got = native.pane_counter().counts(posts, panes)
+    got = NATIVE_COUNTER.counts(posts, panes)
     expected = pane_counts_rows(posts, panes)
     if got is not None:  # None only for sums beyond 64 bits here
         assert list(got.items()) == list(expected.items())
