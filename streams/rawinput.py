@@ -53,6 +53,11 @@ READER_DEFAULTS: dict[str, Any] = {
     "queued.min.messages": 10_000,
     "queued.max.messages.kbytes": 8_192,
     "fetch.wait.max.ms": 100,
+    # librdkafka (>= 2.1) postpones a partition's next fetch by this long once its queue
+    # reached the thresholds above; its default, 1,000 ms, emptied the queue under a busy
+    # worker: reads of 2,000 records came back with a few hundred, then nothing for 300 ms,
+    # and the classify stage idled a third of the time (docs/performance.md, session 10)
+    "fetch.queue.backoff.ms": 10,
 }
 
 
@@ -74,7 +79,8 @@ class RawReader:
     in the order they were made.
     """
 
-    def __init__(self, settings: Settings, **extra: Any) -> None:
+    def __init__(self, settings: Settings, topic: str = topics.RAW, **extra: Any) -> None:
+        self.topic = topic
         self._conf = confluent_config(settings, **{
             **READER_DEFAULTS, "group.id": f"{settings.app_id}-raw",
             "client.id": f"{settings.app_id}-raw", **extra})
@@ -96,7 +102,7 @@ class RawReader:
     # -- run on the reader's thread --------------------------------------------------
     def assign(self, starts: Mapping[int, int]) -> None:
         """Read exactly these raw partitions, each from its offset (the assignment is replaced)."""
-        self._client().assign([TopicPartition(topics.RAW, p, off) for p, off in sorted(starts.items())])
+        self._client().assign([TopicPartition(self.topic, p, off) for p, off in sorted(starts.items())])
         self.assigned = dict(starts)
         self.highwater = {p: h for p, h in self.highwater.items() if p in starts}
 
@@ -114,7 +120,7 @@ class RawReader:
                 self.errors += 1
                 log.warning("raw reader: %s", err)
         for p in self.assigned:
-            high = consumer.get_watermark_offsets(TopicPartition(topics.RAW, p), cached=True)[1]
+            high = consumer.get_watermark_offsets(TopicPartition(self.topic, p), cached=True)[1]
             if high is not None and high >= 0:
                 self.highwater[p] = high
         return out
