@@ -33,7 +33,15 @@ from deinfluence.processors.pipeline import detect
 from deinfluence.processors.rollup import SourceReport
 from deinfluence.processors.source import routed_post
 from deinfluence.schemas.aggregate import kafka_key
-from deinfluence.streams import bundles, continuity, diagnostics, rawinput, topics, watchdog
+from deinfluence.streams import (
+    bundles,
+    continuity,
+    diagnostics,
+    faustfixes,
+    rawinput,
+    topics,
+    watchdog,
+)
 from deinfluence.streams.app import Runtime, use_event
 from deinfluence.streams.output import Delivery
 
@@ -127,6 +135,7 @@ class Agents:
         self.raw_committed: dict[int, int] = {}  # raw partition -> offset committed for monitoring
         self.anchors: dict[int, rawinput.Anchor] = {}  # the current event of each raw partition
         self._logged_rounds = False  # a read needing several rounds is logged once
+        self._fetch_wait_set = False  # faustfixes.shorten_fetch_wait, once per worker
         self._eager_commit: asyncio.Task[None] | None = None  # see commit_if_caught_up
         self._eager_commit_at = 0.0  # when the last one started (monotonic)
         self._eager_again = False  # another batch caught up while one was in flight
@@ -202,6 +211,14 @@ class Agents:
             self.advanced_at.clear()
             self.started = self.assigned_at = time.monotonic()
             rt.metrics.health.partitions_assigned()
+            if not self._fetch_wait_set:  # the consumer exists by now; its fetcher keeps the value
+                self._fetch_wait_set = faustfixes.shorten_fetch_wait(app.consumer)
+                if self._fetch_wait_set:
+                    log.info("Faust's consumer: the broker holds a fetch at most %d ms",
+                             faustfixes.FETCH_MAX_WAIT_MS)
+                else:
+                    log.warning("could not shorten the fetch wait of Faust's consumer (internals "
+                                "changed?): combine and roll-up may be fed in bursts")
 
         @app.on_rebalance_complete.connect
         async def on_rebalance_complete(app: faust.App, **kwargs: object) -> None:

@@ -146,3 +146,30 @@ class DurableTable(Table):
         for partition, offset in delivery.offsets.items():
             self.data.set_persisted_offset(TP(name, partition), offset)
         return int(delivery.sent)
+
+
+FETCH_MAX_WAIT_MS = 100  # the most the broker holds a fetch of Faust's consumer (Faust: 1,500)
+
+
+def shorten_fetch_wait(consumer: Any, ms: int = FETCH_MAX_WAIT_MS) -> bool:
+    """Make the broker answer a fetch of Faust's consumer within ``ms`` when it has no data.
+
+    Faust creates its aiokafka consumer with ``fetch_max_wait_ms=1500``. aiokafka has one
+    fetch in flight per broker, and a partition whose records were still buffered when it
+    was sent is not in it: once those records are consumed, that partition waits for the
+    fetch to come back, up to 1.5 s when the others have nothing new. In a group of two
+    workers each combine and roll-up partition is fed in such bursts: the stages finished
+    seconds after the classify stage, and two workers were slower than one (issue #9,
+    ``docs/performance.md``, session 10). The fetcher reads the value for every request,
+    so setting it on the running consumer takes effect at its next fetch. An idle worker
+    sends ten empty fetches a second instead of one every 1.5 s.
+
+    Returns whether it was set (False: Faust or aiokafka changed these internals).
+    """
+    try:
+        fetcher = consumer._thread._ensure_consumer()._fetcher
+        fetcher._fetch_max_wait_ms  # noqa: B018 - present, or aiokafka changed
+    except Exception:  # noqa: BLE001 - only a latency tweak: never fatal
+        return False
+    fetcher._fetch_max_wait_ms = ms
+    return True
