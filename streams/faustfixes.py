@@ -6,6 +6,10 @@ race with the seek and with Faust's read-offset bookkeeping: after a rebalance o
 a worker could skip records or read some twice (reproduced in ``docs/kafka-version.md``;
 compare faust-streaming/faust#216). :class:`SeekFirstRecovery` seeks first, then resumes.
 It is installed through the app's ``TableManager`` setting, not by patching Faust.
+
+Also here: :class:`DurableTable` (changelog writes the agents can await) and
+:func:`shorten_fetch_wait` (a throughput fix, not an exactness one: Faust's 1.5 s fetch wait
+starved the combine and roll-up stages).
 """
 
 from __future__ import annotations
