@@ -80,7 +80,7 @@ class RawReader:
     """
 
     def __init__(self, settings: Settings, topic: str = topics.RAW, **extra: Any) -> None:
-        self.topic = topic
+        self.topic = topic  # posts.raw; tests read a topic of their own
         self._conf = confluent_config(settings, **{
             **READER_DEFAULTS, "group.id": f"{settings.app_id}-raw",
             "client.id": f"{settings.app_id}-raw", **extra})

@@ -31,8 +31,8 @@ def test_a_busy_reader_gets_full_reads_from_a_backlog(kafka_settings: Settings, 
     between reads: the prefetch refills as it is drained.
 
     With librdkafka's default ``fetch.queue.backoff.ms`` (1 s), a partition whose queue had
-    reached ``queued.min.messages`` was not fetched again for a second: reads came back
-    short after one second's wait, and the classify stage idled (docs/performance.md).
+    reached ``queued.min.messages`` was not fetched again for up to a second: reads came back
+    short, then empty, until it was, and the classify stage idled (docs/performance.md).
     """
     _backlog(kafka_settings.bootstrap, new_topic)
     reader = RawReader(kafka_settings.model_copy(update={"app_id": "rawreader-test"}), topic=new_topic)
