@@ -11,6 +11,7 @@ import pytest
 
 from deinfluence.benchkafka import end_offsets
 from deinfluence.streams import topics
+from deinfluence.streams.faustfixes import FETCH_MAX_WAIT_MS
 from tests.integration.harness import (
     REPO,
     Worker,
@@ -166,7 +167,7 @@ def test_offsets_committed_ahead_of_the_state_lose_nothing(clean, tmp_path, raw_
         log_text = worker.log_path.read_text(errors="replace")
         assert "records back from the broker" in log_text
         # faustfixes.shorten_fetch_wait found aiokafka's fetcher where it expects it
-        assert "the broker holds a fetch at most 100 ms" in log_text
+        assert f"the broker holds a fetch at most {FETCH_MAX_WAIT_MS} ms" in log_text
         metrics = worker.http("/metrics")[1].decode()
         series = f'deinfluence_input_gap_records_total{{topic="{topics.RAW}"}} '
         filled = next(float(line[len(series):]) for line in metrics.splitlines() if line.startswith(series))
