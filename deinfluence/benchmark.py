@@ -142,6 +142,8 @@ class Bench:
         Also records in ``self.cpu`` the CPU cores the workers, the broker and this process
         (which produces the backlog) used from the start of producing to the end: on a
         machine of few cores their sum says whether a second worker had any core to use.
+        ``workers_us_per_post`` (the workers' CPU per post) says whether each post cost
+        more when two workers shared the machine.
         """
         reset_topics(self.bootstrap, self.partitions)
         children = [self.worker(f"scale{workers}")]
@@ -168,7 +170,11 @@ class Bench:
             wall = after["wall"] - before["wall"]
             self.cpu[f"stable_group_{workers}_workers"] = {
                 k: round((after[k] - before[k]) / wall, 2) for k in before if k != "wall"
-                } | {"seconds": round(wall, 1)}
+                } | {"seconds": round(wall, 1),
+                     # what the workers spent per post, all threads: equal for one and two
+                     # workers if a second worker costs nothing but its own share of the work
+                     "workers_us_per_post": round((after["workers"] - before["workers"])
+                                                  / len(posts) * 1e6, 1)}
             return result
         finally:
             for c in children:

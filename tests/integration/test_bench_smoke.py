@@ -42,6 +42,7 @@ def test_bench_measures_every_figure(kafka, tmp_path):
     for workers in (1, 2):
         cpu = result[f"stable_group_{workers}_workers_cpu_cores"]
         assert cpu["workers"] > 0 and cpu["broker"] > 0 and cpu["seconds"] > 0, cpu
+        assert cpu["workers_us_per_post"] > 0, cpu
     assert 0.5 < result["machine_two_process_scaling"] < 3, result["machine_two_process_scaling"]
     assert result["latency_missing"] == 0, result
     assert result["p50_latency_s"] <= result["p99_latency_s"]
