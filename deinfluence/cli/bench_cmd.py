@@ -128,11 +128,10 @@ def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, 
                    f"{out[key]:,.0f} posts/s ({secs:.1f} s); CPU cores used: {cpu}")
         out["two_workers_scaling"] = (out["stable_group_2_workers_posts_per_s"]
                                       / out["stable_group_1_workers_posts_per_s"])
-        one_cpu = out["stable_group_1_workers_cpu_cores"].get("workers_us_per_post")
-        two_cpu = out["stable_group_2_workers_cpu_cores"].get("workers_us_per_post")
-        if one_cpu and two_cpu:
-            bm.say(f"workers' CPU per post: {one_cpu:.0f} us with one worker, {two_cpu:.0f} us "
-                   f"with two ({two_cpu / one_cpu:.2f} x)")
+        one_cpu = out["stable_group_1_workers_cpu_cores"]["workers_us_per_post"]
+        two_cpu = out["stable_group_2_workers_cpu_cores"]["workers_us_per_post"]
+        bm.say(f"workers' CPU per post: {one_cpu:.0f} us with one worker, {two_cpu:.0f} us "
+               f"with two ({two_cpu / max(0.1, one_cpu):.2f} x)")
         # the ceiling of that ratio here: one CPU-bound loop in two processes against one
         out["machine_two_process_scaling"] = two_process_scaling()
         bm.say(f"two workers / one: {out['two_workers_scaling']:.2f} x; this machine's own "
