@@ -43,6 +43,7 @@ from deinfluence.streams import topics
 
 BENCH_TOPIC = "bench.posts"
 QUIX_OUT, FAUST_OUT = "bench.quix.counts", "bench.faust.counts"
+PASS_OUT = "bench.passthrough"  # the pass-through phase's copy of each post
 LATENCY_UPDATE_INTERVAL = 1.0  # seconds between non-final updates in the latency phase
 KEYS = ("posts_per_s", "posts_per_s_batched", "quix_posts_per_s", "faust_naive_posts_per_s",
         "raw_consume_posts_per_s", "p50_latency_s", "p99_latency_s", "peak_rss_mb")
@@ -103,7 +104,7 @@ class Bench:
 
     # -- phases ----------------------------------------------------------------
     def load(self, posts: list[dict[str, Any]], envelope: int | None) -> int:
-        reset_topics(self.bootstrap, self.partitions, [BENCH_TOPIC, QUIX_OUT, FAUST_OUT])
+        reset_topics(self.bootstrap, self.partitions, [BENCH_TOPIC, QUIX_OUT, FAUST_OUT, PASS_OUT])
         single = [(p["post_id"].encode(), orjson.dumps(p)) for p in posts]
         if envelope:
             chunks = [posts[i:i + envelope] for i in range(0, len(posts), envelope)]
@@ -229,6 +230,69 @@ class Bench:
         secs = time.time() - (t0 or time.time())
         return n / max(1e-6, secs), secs
 
+    def passthrough(self, n: int) -> dict[str, float]:
+        """The Kafka clients' floor for this pipeline's per-post path: read ``bench.posts``
+        and write each message, unchanged, as one record (the contract's one
+        ``posts.classified`` record per post), with the worker's producer settings (``acks``
+        all, idempotent) and a delivery report per record; no decoding, no processing.
+
+        Returns posts/s (first message read to last acknowledgement), and the CPU per post
+        of this process (all its threads) and of the broker, when its pid is known.
+        """
+        from confluent_kafka import Consumer, Producer
+
+        from deinfluence.streams.output import PRODUCER_DEFAULTS
+
+        c = Consumer({"bootstrap.servers": self.bootstrap, "group.id": f"bench-pass-{self.run_id}",
+                      "auto.offset.reset": "earliest", "enable.auto.commit": False})
+        p = Producer({**PRODUCER_DEFAULTS, "bootstrap.servers": self.bootstrap})
+        p.list_topics(PASS_OUT, timeout=30)
+        c.subscribe([BENCH_TOPIC])
+        acked, failed = [0], [0]
+
+        def report(err: Any, _msg: Any) -> None:
+            if err is None:
+                acked[0] += 1
+            else:
+                failed[0] += 1
+
+        sent, t0 = 0, None
+        cpu0 = broker0 = 0.0
+        deadline = time.monotonic() + self.timeout
+        try:
+            while sent < n and time.monotonic() < deadline:
+                msgs = c.consume(10_000, 0.5)
+                if msgs and t0 is None:
+                    t0, cpu0 = time.time(), _own_cpu()
+                    broker0 = proc_cpu_seconds(self.broker_pid) if self.broker_pid else 0.0
+                for m in msgs:
+                    if m.error():
+                        continue
+                    while True:
+                        try:
+                            p.produce(PASS_OUT, m.value(), m.key(), on_delivery=report)
+                            break
+                        except BufferError:  # the bounded queue is full: serve reports
+                            p.poll(0.005)
+                    sent += 1
+                p.poll(0)
+            while acked[0] + failed[0] < sent and time.monotonic() < deadline:
+                p.poll(0.05)
+            secs = time.time() - (t0 or time.time())
+            cpu = _own_cpu() - cpu0
+            broker = (proc_cpu_seconds(self.broker_pid) - broker0) if self.broker_pid else None
+        finally:
+            c.close()
+            p.flush(10)
+        if failed[0] or acked[0] < n:
+            raise RuntimeError(f"pass-through: {acked[0]:,} of {n:,} records acknowledged, "
+                               f"{failed[0]:,} failed")
+        out = {"posts_per_s": n / max(1e-6, secs), "seconds": secs,
+               "client_us_per_post": cpu / n * 1e6}
+        if broker is not None:
+            out["broker_us_per_post"] = broker / n * 1e6
+        return out
+
     def latency(self, posts: list[dict[str, Any]], rate: float, duration: float) -> dict[str, Any]:
         reset_topics(self.bootstrap, self.partitions)
         child = self.worker("lat", DEINFLUENCE_UPDATE_INTERVAL=str(LATENCY_UPDATE_INTERVAL))
@@ -240,6 +304,11 @@ class Bench:
             return result
         finally:
             child.stop()
+
+
+def _own_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 def _ready(child: Child) -> bool:

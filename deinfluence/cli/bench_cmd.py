@@ -97,6 +97,12 @@ def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, 
 
     out["raw_consume_posts_per_s"], secs = bench.raw_consume(n)
     bm.say(f"raw consume: {out['raw_consume_posts_per_s']:,.0f} posts/s ({secs:.1f} s)")
+    floor = bench.passthrough(n)
+    out["passthrough_posts_per_s"] = floor.pop("posts_per_s")
+    out["passthrough_cpu"] = {k: round(v, 2) for k, v in floor.items()}
+    bm.say(f"pass-through (read, write one acknowledged record per post, no processing): "
+           f"{out['passthrough_posts_per_s']:,.0f} posts/s; CPU per post: "
+           f"{out['passthrough_cpu']}")
     out["posts_per_s"], secs, out["peak_rss_mb"] = bench.pipeline(n, phase="single_posts")
     out["pipeline_seconds"] = secs
     bm.say(f"pipeline, one post per message: {out['posts_per_s']:,.0f} posts/s ({secs:.1f} s), "
@@ -153,7 +159,7 @@ def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, 
 def table(r: dict[str, Any]) -> None:
     from deinfluence.benchmark import KEYS
 
-    rows = [(k, r.get(k)) for k in (*KEYS, "two_workers_posts_per_s", "stable_group_1_workers_posts_per_s",
+    rows = [(k, r.get(k)) for k in (*KEYS, "passthrough_posts_per_s", "two_workers_posts_per_s", "stable_group_1_workers_posts_per_s",
                                     "stable_group_2_workers_posts_per_s")]
     width = max(len(k) for k, _ in rows)
     print(f"{'metric':<{width}}  value")

@@ -35,6 +35,10 @@ def test_bench_measures_every_figure(kafka, tmp_path):
         value = result[key]
         assert isinstance(value, (int, float)) and math.isfinite(value) and value > 0, (key, value)
     assert result["two_workers_posts_per_s"] > 0
+    # the clients' floor: every post read and written back as one acknowledged record
+    assert result["passthrough_posts_per_s"] > 0, result
+    floor = result["passthrough_cpu"]
+    assert floor["client_us_per_post"] > 0 and floor["broker_us_per_post"] > 0, floor
     assert result["stable_group_1_workers_posts_per_s"] > 0 and result["stable_group_2_workers_posts_per_s"] > 0
     spans = result["classified_span_posts_per_s"]
     assert set(spans) == {"single_posts", "envelopes", "two_workers_joining", "stable_group_1_workers",
