@@ -5,7 +5,7 @@
 No broker: the producer points at a closed port, so records only enter librdkafka's queue
 (what the worker's ``Delivery.put`` pays on the event loop thread; the delivery reports come
 later, on the poll thread). ``produce_batch`` also needs a dict per record, timed apart.
-Session 12 measured both at 1.5 to 2.3 us per record: the batch call saves nothing, because
+Session 12 measured 1.3 to 2.3 us per record for both: the batch call saves nothing, because
 the cost is librdkafka's own per-message work (copy, partitioner, queue), not Python's call.
 """
 
