@@ -264,6 +264,7 @@ def two_process_scaling(seconds: float = 1.5, pairs: int = 5) -> float:
     started together at a barrier, so process start-up is not counted.
     """
     import multiprocessing
+    import statistics
 
     _cpu_loop(10)  # warm
     rounds = max(10, int(10 * seconds / max(1e-3, _cpu_loop(10))))
@@ -283,5 +284,4 @@ def two_process_scaling(seconds: float = 1.5, pairs: int = 5) -> float:
     # Three runs of one and then three of two (best of each) once gave 3.01 x on two cores in
     # CI: a burst of background load had slowed all the one-process runs and none of the
     # two-process ones. Alternating puts both sides of each ratio in the same moment.
-    ratios = sorted(2 * run(1) / run(2) for _ in range(pairs))
-    return ratios[len(ratios) // 2]
+    return statistics.median(2 * run(1) / run(2) for _ in range(pairs))

@@ -28,6 +28,7 @@ import orjson
 from deinfluence import benchlatency
 from deinfluence.benchkafka import (
     REPO,
+    BenchError,
     Child,
     GroupProgress,
     end_offsets,
@@ -253,7 +254,7 @@ class Bench:
         p = Producer({**PRODUCER_DEFAULTS, "bootstrap.servers": self.bootstrap})
         p.produce(PASS_OUT, b"warm-up")  # connects and acquires the producer id
         if p.flush(30):
-            raise RuntimeError("pass-through: the producer could not reach the broker")
+            raise BenchError("pass-through: the producer could not reach the broker")
         parts = c.list_topics(BENCH_TOPIC, timeout=30).topics[BENCH_TOPIC].partitions
         acked, failed = [0], [0]
 
@@ -298,7 +299,7 @@ class Bench:
             c.close()
             p.flush(10)
         if failed[0] or acked[0] < rounds * n or sent < rounds * n:
-            raise RuntimeError(f"pass-through: {acked[0]:,} of {rounds * n:,} records "
+            raise BenchError(f"pass-through: {acked[0]:,} of {rounds * n:,} records "
                                f"acknowledged, {failed[0]:,} failed")
         out = {"posts_per_s": sent / max(1e-6, secs), "seconds": secs, "posts": sent,
                "rounds": rounds, "client_us_per_post": cpu / sent * 1e6}
