@@ -148,10 +148,10 @@ class Agents:
         # one agent per stage, each a loop over micro-batches split by input partition;
         # ``need`` is the first input offset the stage's restored state has not seen
         for topic, name, handle, need in (
-            (rt.raw, "classify", self.classify_partition, self.raw_need),
-            (rt.routed, "combine", self.combine_partition,
+            (rt.raw, "classify", self.classify_events, self.raw_need),
+            (rt.routed, "combine", self.combine_round,
              lambda q: next_offset(rt.combine_fold(q).progress()[0])),
-            (rt.partials, "rollup", self.rollup_partition,
+            (rt.partials, "rollup", self.rollup_round,
              lambda r: rt.rollup_fold(r).next_offset),
         ):
             if topic is rt.raw and self.direct:
@@ -159,7 +159,7 @@ class Agents:
                 # changelog partitions; never fetched by Faust (streams.rawinput)
                 app.agent(topic, name=name)(self._ignored)
             else:
-                app.agent(topic, name=name)(self._batches(handle, need, s.batch_size, s.batch_timeout))
+                app.agent(topic, name=name)(self._batches(name, handle, need, s.batch_size, s.batch_timeout))
 
         if self.direct:
             @app.task
@@ -231,9 +231,10 @@ class Agents:
         """The first raw offset the restored source state of partition ``p`` has not seen."""
         return next_offset(self.rt.source_fold(p).progress_through())
 
-    async def classify_partition(self, p: int, events: Events) -> None:
-        """Faust's path: the events' records of raw partition ``p``."""
-        await self.classify_round([(p, [(e.message.offset, e.message.value) for e in events])])
+    async def classify_events(self, work: Sequence[tuple[int, Events]]) -> None:
+        """Faust's path: the events' records of each raw partition ``p``, in one round."""
+        await self.classify_round([(p, [(e.message.offset, e.message.value) for e in events])
+                                   for p, events in work])
 
     async def classify_round(self, work: Sequence[tuple[int, Sequence[tuple[int, bytes | None]]]]) -> None:
         """Decode, classify, decide lateness; publish posts, dead letters and routed posts
@@ -468,78 +469,102 @@ class Agents:
             for value in bundles.encode_routed_split(p, watermark, idle, n_raw, part):
                 await out.send(topics.ROUTED, str(p).encode(), value, q)
 
-    async def combine_partition(self, q: int, events: Events) -> None:
-        """Dedup and pre-aggregate routed posts; publish cumulative pane counts per key."""
+    async def combine_round(self, work: Sequence[tuple[int, Events]]) -> None:
+        """Dedup and pre-aggregate routed posts; publish cumulative pane counts per key.
+
+        ``work``: the batch's events of each routed partition ``q``. Like a raw read, the
+        partitions go in one round: every partition's partials are queued, the stage waits
+        once for the broker's acknowledgement of all of them, stores every partition's
+        progress, and drains the changelogs once. Two broker round trips per batch, not two
+        per partition: per partition, a batch of four partitions on a loaded broker took
+        most of the combine hop's 0.2 to 0.5 s (issue #9, session 14).
+        """
         rt = self.rt
-        use_event(events[-1])
-        fold = rt.combine_fold(q)
         m = rt.metrics
-        m.consumed(topics.ROUTED, messages=len(events))
-        m.batch("combine", len(events))
-        with m.time_stage("decode"):
-            routed = [bundles.decode_routed(e.message.offset, e.message.value) for e in events]
-        with m.time_stage("preaggregate"):
-            result = fold.process(routed)
-        report = SourceReport(q, result.through, result.watermark, False,
-                              rt.partitions(topics.ROUTED), result.partials)
-        n = rt.partitions(topics.PARTIALS)
         out = rt.outputs()
-        for r, part in enumerate(bundles.split_report(report, n)):
-            await out.send(topics.PARTIALS, str(q).encode(), bundles.encode_report(part), r)
-        await out.acked()
-        fold.commit(result)
+        n = rt.partitions(topics.PARTIALS)
+        done = []
+        for q, events in work:
+            use_event(events[-1])  # the fold's table writes go to changelog partition q
+            fold = rt.combine_fold(q)
+            m.consumed(topics.ROUTED, messages=len(events))
+            m.batch("combine", len(events))
+            with m.time_stage("decode"):
+                routed = [bundles.decode_routed(e.message.offset, e.message.value) for e in events]
+            with m.time_stage("preaggregate"):
+                result = fold.process(routed)
+            report = SourceReport(q, result.through, result.watermark, False,
+                                  rt.partitions(topics.ROUTED), result.partials)
+            for r, part in enumerate(bundles.split_report(report, n)):
+                await out.send(topics.PARTIALS, str(q).encode(), bundles.encode_report(part), r)
+            done.append((events[-1], fold, result))
+        await out.acked()  # the state moves only once its records are acked
+        for event, fold, result in done:
+            use_event(event)
+            fold.commit(result)
         await rt.drain_tables()
 
-    async def rollup_partition(self, r: int, events: Events) -> None:
-        """Merge partials, publish final windows and corrections, run trend detection."""
+    async def rollup_round(self, work: Sequence[tuple[int, Events]]) -> None:
+        """Merge partials, publish final windows and corrections, run trend detection.
+
+        ``work``: the batch's events of each partials partition ``r``, in one round as in
+        :meth:`combine_round`: one wait for the acknowledgements, one drain of the changelogs.
+        """
         rt = self.rt
-        use_event(events[-1])
         m = rt.metrics
-        m.consumed(topics.PARTIALS, messages=len(events))
-        m.batch("rollup", len(events))
-        with m.time_stage("decode"):
-            reports = [bundles.decode_report(e.message.value) for e in events]
-        fold = rt.rollup_fold(r)
-        with m.time_stage("merge"):
-            out = fold.step(reports)
-        if out.corrections:
-            m.late_event("corrected", len(out.corrections))
         sent = rt.outputs()
-        with m.time_stage("publish"):
-            for record in out.final + out.corrections:
-                await self.publish_aggregate(sent, record)
-        with m.time_stage("trends"):
-            trends = detect(fold.store, rt.detector, out.evaluations)
-        for trend in trends:
-            await sent.send(topics.TRENDS, trend_key(trend), orjson.dumps(trend))
-            m.published(topics.TRENDS)
-            m.trend(trend)
+        done = []
+        for r, events in work:
+            use_event(events[-1])
+            m.consumed(topics.PARTIALS, messages=len(events))
+            m.batch("rollup", len(events))
+            with m.time_stage("decode"):
+                reports = [bundles.decode_report(e.message.value) for e in events]
+            fold = rt.rollup_fold(r)
+            with m.time_stage("merge"):
+                out = fold.step(reports)
+            if out.corrections:
+                m.late_event("corrected", len(out.corrections))
+            with m.time_stage("publish"):
+                for record in out.final + out.corrections:
+                    await self.publish_aggregate(sent, record)
+            with m.time_stage("trends"):
+                trends = detect(fold.store, rt.detector, out.evaluations)
+            for trend in trends:
+                await sent.send(topics.TRENDS, trend_key(trend), orjson.dumps(trend))
+                m.published(topics.TRENDS)
+                m.trend(trend)
+            done.append((events, fold, bool(out.final or out.corrections)))
         await sent.acked()  # the state moves only once its records are acked
-        fold.commit(next_offset=events[-1].message.offset + 1)
+        for events, fold, _ in done:
+            use_event(events[-1])  # the staged state goes to changelog partition r
+            fold.commit(next_offset=events[-1].message.offset + 1)
         await rt.drain_tables()
-        if out.final or out.corrections:  # partials are produced right after their posts' ingest
-            m.end_to_end(e.message.timestamp for e in events)
-        if fold.effective is not None:
-            for spec in rt.cfg.windows:
-                m.set_watermark(spec.size, fold.effective / 1000)
+        for events, fold, published in done:
+            if published:  # partials are produced right after their posts' ingest
+                m.end_to_end(e.message.timestamp for e in events)
+            if fold.effective is not None:
+                for spec in rt.cfg.windows:
+                    m.set_watermark(spec.size, fold.effective / 1000)
 
     async def publish_aggregate(self, out: Delivery, record: dict[str, Any]) -> None:
         await out.send(topics.AGGREGATES, kafka_key(record).encode(), orjson.dumps(record))
         self.rt.metrics.published(topics.AGGREGATES)
         self.rt.metrics.aggregate(record)
 
-    def _batches(self, handle: Any, need: Any, size: int, within: float) -> Any:
-        stage = handle.__name__.replace("_partition", "")
-
+    def _batches(self, stage: str, handle: Any, need: Any, size: int, within: float) -> Any:
         async def agent(stream: faust.StreamT) -> None:
             async for events in stream.take_events(size, within=within):
                 topic = events[0].message.topic if events else ""
                 self.busy.add(topic)
                 try:
+                    work = []
                     for partition, evs in by_partition(events).items():
                         batch = await self.contiguous(stage, partition, evs, need(partition))
                         if batch:
-                            await handle(partition, batch)
+                            work.append((partition, batch))
+                    if work:  # every partition of the batch in one round (two broker round trips)
+                        await handle(work)
                     self.progressed(events)
                     self.commit_if_caught_up({(e.message.topic, e.message.partition) for e in events})
                 finally:  # a failed batch must not leave its topic marked busy for the watchdog
