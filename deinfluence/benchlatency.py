@@ -29,6 +29,7 @@ class AggregateWatcher(threading.Thread):
     def __init__(self, bootstrap: str) -> None:
         super().__init__(daemon=True)
         self.seen: dict[str, float] = {}
+        self.created: dict[str, float] = {}  # key -> CreateTime of that first record (s)
         self.stopping = threading.Event()
         self.ready = threading.Event()
         self.consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "bench-latency",
@@ -45,19 +46,84 @@ class AggregateWatcher(threading.Thread):
                     if msg.error() or not msg.key() or b"|benchlat" not in msg.key():
                         continue
                     rec = orjson.loads(msg.value())
-                    if rec.get("key_type") == "hashtag":
-                        self.seen.setdefault(rec["key"], time.time())
+                    if rec.get("key_type") == "hashtag" and rec["key"] not in self.seen:
+                        self.seen[rec["key"]] = time.time()
+                        self.created[rec["key"]] = msg.timestamp()[1] / 1000
                 self.ready.set()
         finally:
             self.consumer.close()
 
 
+HOPS = ("raw->routed", "routed->partials", "partials->aggregate", "aggregate->read")
+
+
+class HopWatcher(threading.Thread):
+    """Where each sample's latency goes: the CreateTime of the first routed and partials
+    records that carry it (the worker's ``produce()`` call of each stage). Reads every
+    record of both topics, so it loads the machine a little: for diagnosis
+    (``bench/latency_hops.py``), not in ``deinfluence bench``."""
+
+    def __init__(self, bootstrap: str) -> None:
+        super().__init__(daemon=True)
+        self.routed: dict[str, float] = {}  # sample tag -> CreateTime (s)
+        self.partials: dict[str, float] = {}
+        self.stopping = threading.Event()
+        self.consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "bench-latency-hops",
+                                  "enable.auto.commit": False, "fetch.wait.max.ms": 10})
+        assign = []
+        for topic in (topics.ROUTED, topics.PARTIALS):
+            parts = self.consumer.list_topics(topic, timeout=10).topics[topic].partitions
+            assign += [TopicPartition(topic, p, OFFSET_END) for p in parts]
+        self.consumer.assign(assign)
+
+    def run(self) -> None:
+        try:
+            while not self.stopping.is_set():
+                for msg in self.consumer.consume(1000, 0.05):
+                    value = msg.value()
+                    if msg.error() or not value or b"benchlat" not in value:
+                        continue
+                    at = msg.timestamp()[1] / 1000
+                    doc = orjson.loads(value)
+                    if msg.topic() == topics.ROUTED:
+                        for _event_ms, post in doc["posts"]:
+                            for tag in post.get("hashtags") or ():
+                                if tag.startswith("benchlat"):
+                                    self.routed.setdefault(tag, at)
+                    else:
+                        for key, _pane, _counts in doc["partials"]:
+                            if key.startswith("hashtag|benchlat"):
+                                self.partials.setdefault(key.split("|", 1)[1], at)
+        finally:
+            self.consumer.close()
+
+    def summary(self, sent: dict[str, float], watcher: AggregateWatcher) -> dict[str, dict[str, float]]:
+        """p50 / p99 / max of each hop over the samples seen at every step."""
+        rows = []
+        for tag, t0 in sent.items():  # the watcher's keys are the hashtags themselves
+            if tag in self.routed and tag in self.partials and tag in watcher.seen:
+                rows.append((self.routed[tag] - t0, self.partials[tag] - self.routed[tag],
+                             watcher.created[tag] - self.partials[tag],
+                             watcher.seen[tag] - watcher.created[tag]))
+        out = {}
+        for j, hop in enumerate(HOPS):
+            v = sorted(r[j] for r in rows)
+            if v:
+                out[hop] = {"p50": v[len(v) // 2], "p99": v[min(len(v) - 1, int(0.99 * len(v)))],
+                            "max": v[-1], "samples": len(v)}
+        return out
+
+
 def measure(bootstrap: str, posts: Sequence[dict[str, Any]], rate: float, duration: float,
-            drain: float = 30.0) -> dict[str, float]:
-    """Produce at ``rate`` for ``duration`` seconds; p50/p99 of the samples' latencies."""
+            drain: float = 30.0, hops: bool = False) -> dict[str, Any]:
+    """Produce at ``rate`` for ``duration`` seconds; p50/p99 of the samples' latencies
+    (``hops``: also ``latency_hops``, where the time goes, see :class:`HopWatcher`)."""
     watcher = AggregateWatcher(bootstrap)
     watcher.start()
     watcher.ready.wait(10)
+    hop_watcher = HopWatcher(bootstrap) if hops else None
+    if hop_watcher is not None:
+        hop_watcher.start()
     producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 5})
     sent: dict[str, float] = {}
     every = max(1, int(rate / SAMPLES_PER_S))
@@ -85,6 +151,11 @@ def measure(bootstrap: str, posts: Sequence[dict[str, Any]], rate: float, durati
         time.sleep(0.2)
     watcher.stopping.set()
     watcher.join(10)
+    hop_figures = {}
+    if hop_watcher is not None:
+        hop_watcher.stopping.set()
+        hop_watcher.join(10)
+        hop_figures = {"latency_hops": hop_watcher.summary(sent, watcher)}
     lat = sorted(watcher.seen[t] - sent[t] for t in sent if t in watcher.seen)
     if not lat:
         return {"p50_latency_s": float("nan"), "p99_latency_s": float("nan"),
@@ -92,4 +163,4 @@ def measure(bootstrap: str, posts: Sequence[dict[str, Any]], rate: float, durati
     pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]  # noqa: E731
     return {"p50_latency_s": pct(0.50), "p99_latency_s": pct(0.99), "latency_samples": len(lat),
             "latency_missing": len(sent) - len(lat), "latency_rate": rate,
-            "latency_posts": i}
+            "latency_posts": i} | hop_figures

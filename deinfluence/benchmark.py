@@ -307,13 +307,14 @@ class Bench:
             out["broker_us_per_post"] = broker / sent * 1e6
         return out
 
-    def latency(self, posts: list[dict[str, Any]], rate: float, duration: float) -> dict[str, Any]:
+    def latency(self, posts: list[dict[str, Any]], rate: float, duration: float,
+                hops: bool = False) -> dict[str, Any]:
         reset_topics(self.bootstrap, self.partitions)
         child = self.worker("lat", DEINFLUENCE_UPDATE_INTERVAL=str(LATENCY_UPDATE_INTERVAL))
         try:
             wait(lambda: (child.check(), _ready(child))[1], 120, "the latency worker to be ready")
             time.sleep(2)
-            result = benchlatency.measure(self.bootstrap, posts, rate, duration)
+            result = benchlatency.measure(self.bootstrap, posts, rate, duration, hops=hops)
             result["latency_worker_rss_mb"] = child.peak_rss_mb()
             return result
         finally:
