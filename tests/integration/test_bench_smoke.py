@@ -51,3 +51,26 @@ def test_bench_measures_every_figure(kafka, tmp_path):
     assert result["latency_missing"] == 0, result
     assert result["p50_latency_s"] <= result["p99_latency_s"]
     assert "posts_per_s" in proc.stdout  # the table
+
+
+@pytest.mark.timeout(180)
+def test_latency_hops_splits_every_sample_by_hop(kafka):
+    """``bench/latency_hops.py``: each sample found in routed, partials and the aggregates,
+    and the hops add up to its latency (they are differences of the same clocks)."""
+    env = {**os.environ, "DEINFLUENCE_BENCH_WEB_PORT": str(base_port() + 60)}
+    proc = subprocess.run(
+        [sys.executable, "bench/latency_hops.py", "300", "4", "--bootstrap", kafka.bootstrap,
+         "--partitions", "2"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=170,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("run 1: 300 posts/s") and "0 missing" in lines[0], proc.stdout
+    samples = int(lines[0].split("(")[1].split()[0])
+    assert samples >= 15, proc.stdout
+    hops = {line.split()[0]: line for line in lines[1:]}
+    assert list(hops) == ["raw->routed", "routed->partials", "partials->aggregate", "aggregate->read"], proc.stdout
+    for line in hops.values():  # every sample traced through every hop
+        assert line.rstrip().endswith(f"({samples} samples)"), line
+        p50 = float(line.split("p50")[1].split()[0])
+        assert 0 <= p50 < 10, line
