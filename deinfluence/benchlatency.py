@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from confluent_kafka import OFFSET_END, Consumer, Producer, TopicPartition
+from confluent_kafka import OFFSET_END, TIMESTAMP_CREATE_TIME, Consumer, Producer, TopicPartition
 
 from deinfluence.streams import topics
 
@@ -47,8 +47,10 @@ class AggregateWatcher(threading.Thread):
                         continue
                     rec = orjson.loads(msg.value())
                     if rec.get("key_type") == "hashtag" and rec["key"] not in self.seen:
+                        kind, ms = msg.timestamp()
+                        if kind == TIMESTAMP_CREATE_TIME:  # before ``seen``: summary reads both
+                            self.created[rec["key"]] = ms / 1000
                         self.seen[rec["key"]] = time.time()
-                        self.created[rec["key"]] = msg.timestamp()[1] / 1000
                 self.ready.set()
         finally:
             self.consumer.close()
@@ -68,6 +70,7 @@ class HopWatcher(threading.Thread):
         self.routed: dict[str, float] = {}  # sample tag -> CreateTime (s)
         self.partials: dict[str, float] = {}
         self.stopping = threading.Event()
+        self.ready = threading.Event()  # the first fetch returned: the end offsets are resolved
         self.consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "bench-latency-hops",
                                   "enable.auto.commit": False, "fetch.wait.max.ms": 10})
         assign = []
@@ -80,10 +83,13 @@ class HopWatcher(threading.Thread):
         try:
             while not self.stopping.is_set():
                 for msg in self.consumer.consume(1000, 0.05):
+                    self.ready.set()
                     value = msg.value()
-                    if msg.error() or not value or b"benchlat" not in value:
+                    kind, ms = msg.timestamp()
+                    if (msg.error() or not value or b"benchlat" not in value
+                            or kind != TIMESTAMP_CREATE_TIME):
                         continue
-                    at = msg.timestamp()[1] / 1000
+                    at = ms / 1000
                     doc = orjson.loads(value)
                     if msg.topic() == topics.ROUTED:
                         for _event_ms, post in doc["posts"]:
@@ -94,14 +100,15 @@ class HopWatcher(threading.Thread):
                         for key, _pane, _counts in doc["partials"]:
                             if key.startswith("hashtag|benchlat"):
                                 self.partials.setdefault(key.split("|", 1)[1], at)
+                self.ready.set()
         finally:
             self.consumer.close()
 
     def summary(self, sent: dict[str, float], watcher: AggregateWatcher) -> dict[str, dict[str, float]]:
-        """p50 / p99 / max of each hop over the samples seen at every step."""
+        """p50 / p99 / max of each hop over the samples seen at every step (``samples``)."""
         rows = []
         for tag, t0 in sent.items():  # the watcher's keys are the hashtags themselves
-            if tag in self.routed and tag in self.partials and tag in watcher.seen:
+            if tag in self.routed and tag in self.partials and tag in watcher.created:
                 rows.append((self.routed[tag] - t0, self.partials[tag] - self.routed[tag],
                              watcher.created[tag] - self.partials[tag],
                              watcher.seen[tag] - watcher.created[tag]))
@@ -124,6 +131,7 @@ def measure(bootstrap: str, posts: Sequence[dict[str, Any]], rate: float, durati
     hop_watcher = HopWatcher(bootstrap) if hops else None
     if hop_watcher is not None:
         hop_watcher.start()
+        hop_watcher.ready.wait(10)
     producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 5})
     sent: dict[str, float] = {}
     every = max(1, int(rate / SAMPLES_PER_S))

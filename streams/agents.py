@@ -229,6 +229,7 @@ class Agents:
 
     def raw_need(self, p: int) -> int:
         """The first raw offset the restored source state of partition ``p`` has not seen."""
+        self.use_anchor(p)  # a rocksdb store reads from the current event's partition
         return next_offset(self.rt.source_fold(p).progress_through())
 
     async def classify_events(self, work: Sequence[tuple[int, Events]]) -> None:
@@ -265,6 +266,7 @@ class Agents:
         nothing new), to be called with an event of partition ``p`` current."""
         rt = self.rt
         self.last_seen[p] = time.monotonic()
+        self.use_anchor(p)  # the fold's reads: a rocksdb store reads from the current event's partition
         fold = rt.source_fold(p)
         done = fold.progress_through()
         messages = [r for r in records if last_position(r[0]) > done]
@@ -560,11 +562,12 @@ class Agents:
                 try:
                     work = []
                     for partition, evs in by_partition(events).items():
+                        use_event(evs[-1])  # ``need`` reads the stage's state of this partition
                         batch = await self.contiguous(stage, partition, evs, need(partition))
                         if batch:
                             work.append((partition, batch))
                     if work:  # every partition of the batch in one round (two broker round trips)
-                        await handle(work)
+                        await self.round(stage, handle, work)
                     self.progressed(events)
                     self.commit_if_caught_up({(e.message.topic, e.message.partition) for e in events})
                 finally:  # a failed batch must not leave its topic marked busy for the watchdog
@@ -574,6 +577,22 @@ class Agents:
 
         agent.__name__ = agent.__qualname__ = stage
         return agent
+
+    async def round(self, stage: str, handle: Any, work: Sequence[tuple[int, Events]]) -> None:
+        """One round of a stage; a failed round exits the worker for a restart.
+
+        A failed round has stored no partition's progress, but its folds are not clean: the
+        roll-up's staged writes and key indexes already hold the round's input. Faust would
+        restart the agent in this process with those folds, and its next batch (the round's
+        records read back as a gap) would find them already merged: the failed round's final
+        windows would never be published. A restart rebuilds every fold from the
+        changelogs, as after a SIGKILL (the raw reader's failures do the same).
+        """
+        try:
+            await handle(work)
+        except Exception:
+            log.exception("the %s stage failed", stage)
+            self.exit_for_restart(f"{stage} stage failed")
 
     async def contiguous(self, stage: str, partition: int, events: Events, need: int) -> Events:
         """``events`` without replays, with any records missing before them read from the

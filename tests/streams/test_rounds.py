@@ -18,6 +18,7 @@ from faust.streams import _current_event
 
 from deinfluence import benchmark as bm
 from deinfluence.components import make_classifier, pipeline_config
+from deinfluence.errors import KafkaError
 from deinfluence.processors.batch import prepare_batch
 from deinfluence.processors.combine import CombineFold
 from deinfluence.processors.rollup import PartitionRollup
@@ -44,9 +45,27 @@ def current_partition() -> int:
     return event.message.partition
 
 
+class PartitionStore(dict):
+    """A combine table that fails a write made while another partition's event is current
+    (Faust's table sends each write to the current event's changelog partition)."""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        assert key.split("|", 1)[0] == str(current_partition()), (key, current_partition())
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        assert key.split("|", 1)[0] == str(current_partition()), (key, current_partition())
+        super().__delitem__(key)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        assert key.split("|", 1)[0] == str(current_partition()), (key, current_partition())
+        return super().pop(key, *default)
+
+
 class Out:
-    def __init__(self, log: list[Any]) -> None:
+    def __init__(self, log: list[Any], fail: bool = False) -> None:
         self.log = log
+        self.fail = fail
         self.sent: list[tuple[str, int | None, bytes]] = []
 
     async def send(self, topic: str, key: bytes | None, value: bytes, partition: int | None = None) -> None:
@@ -55,14 +74,16 @@ class Out:
 
     async def acked(self) -> None:
         self.log.append(("acked",))
+        if self.fail:
+            raise KafkaError("output record not delivered: broker says no")
 
 
 class Runtime:
     """What the two stages use of ``streams.app.Runtime``, with folds that log their commits."""
 
-    def __init__(self) -> None:
+    def __init__(self, fail: bool = False) -> None:
         self.log: list[Any] = []
-        self.out = Out(self.log)
+        self.out = Out(self.log, fail)
         self.metrics = WorkerMetrics(process_metrics=False)
         self.cfg = CFG
         self.detector = None
@@ -89,7 +110,7 @@ class Runtime:
 
     def combine_fold(self, q: int) -> CombineFold:
         if q not in self.combine:
-            self.combine[q] = self._logged(CombineFold(q, {}, CFG.eventtime))
+            self.combine[q] = self._logged(CombineFold(q, PartitionStore(), CFG.eventtime))
         return self.combine[q]
 
     def rollup_fold(self, r: int) -> PartitionRollup:
@@ -179,3 +200,26 @@ def test_rollup_batch_of_four_partitions_is_one_round_with_the_same_records() ->
         assert updates == apart.rollup[r].take_pending()
         pending += len(updates)
     assert pending > 0  # the windows the partials touched, for the update timer
+
+
+def test_a_failed_round_stores_nothing_and_exits_the_worker_for_a_restart() -> None:
+    """The roll-up's staged state would otherwise stay in the folds of an agent that Faust
+    restarts in the same process, and the round's windows would never be published."""
+    combine = Runtime()
+    run(agents_on(combine).combine_round(list(routed_events().items())))
+    by_r: dict[int, list[Event]] = {r: [] for r in range(PARTS)}
+    for _topic, r, value in combine.out.sent:
+        by_r[r].append(Event(topics.PARTIALS, r, len(by_r[r]), value))
+    for stage, inputs in (("combine", routed_events()), ("rollup", by_r)):
+        rt = Runtime(fail=True)
+        agents = agents_on(rt)
+        exits: list[str] = []
+        agents.exit_for_restart = exits.append  # type: ignore[method-assign]
+        handle = agents.combine_round if stage == "combine" else agents.rollup_round
+        run(agents.round(stage, handle, list(inputs.items())))
+        assert exits == [f"{stage} stage failed"]
+        assert [e[0] for e in rt.log].count("commit") == 0 and ("drain",) not in rt.log
+        folds = rt.combine if stage == "combine" else rt.rollup
+        for fold in folds.values():
+            committed = fold.progress()[0] if stage == "combine" else fold.next_offset
+            assert committed in (-1, 0), (stage, committed)
