@@ -567,7 +567,7 @@ class Agents:
                         if batch:
                             work.append((partition, batch))
                     if work:  # every partition of the batch in one round (two broker round trips)
-                        await self.round(stage, handle, work)
+                        await self.run_round(stage, handle, work)
                     self.progressed(events)
                     self.commit_if_caught_up({(e.message.topic, e.message.partition) for e in events})
                 finally:  # a failed batch must not leave its topic marked busy for the watchdog
@@ -578,7 +578,7 @@ class Agents:
         agent.__name__ = agent.__qualname__ = stage
         return agent
 
-    async def round(self, stage: str, handle: Any, work: Sequence[tuple[int, Events]]) -> None:
+    async def run_round(self, stage: str, handle: Any, work: Sequence[tuple[int, Events]]) -> None:
         """One round of a stage; a failed round exits the worker for a restart.
 
         A failed round has stored no partition's progress, but its folds are not clean: the

@@ -216,7 +216,7 @@ def test_a_failed_round_stores_nothing_and_exits_the_worker_for_a_restart() -> N
         exits: list[str] = []
         agents.exit_for_restart = exits.append  # type: ignore[method-assign]
         handle = agents.combine_round if stage == "combine" else agents.rollup_round
-        run(agents.round(stage, handle, list(inputs.items())))
+        run(agents.run_round(stage, handle, list(inputs.items())))
         assert exits == [f"{stage} stage failed"]
         assert [e[0] for e in rt.log].count("commit") == 0 and ("drain",) not in rt.log
         folds = rt.combine if stage == "combine" else rt.rollup
