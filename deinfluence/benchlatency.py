@@ -59,6 +59,11 @@ class AggregateWatcher(threading.Thread):
 HOPS = ("raw->routed", "routed->partials", "partials->aggregate", "aggregate->read")
 
 
+def percentile(ordered: Sequence[float], q: float) -> float:
+    """The ``q`` quantile of ascending ``ordered`` (non-empty), nearest rank below."""
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
 class HopWatcher(threading.Thread):
     """Where each sample's latency goes: the CreateTime of the first routed and partials
     records that carry it (the worker's ``produce()`` call of each stage). Reads every
@@ -116,7 +121,7 @@ class HopWatcher(threading.Thread):
         for j, hop in enumerate(HOPS):
             v = sorted(r[j] for r in rows)
             if v:
-                out[hop] = {"p50": v[len(v) // 2], "p99": v[min(len(v) - 1, int(0.99 * len(v)))],
+                out[hop] = {"p50": percentile(v, 0.50), "p99": percentile(v, 0.99),
                             "max": v[-1], "samples": len(v)}
         return out
 
@@ -168,7 +173,7 @@ def measure(bootstrap: str, posts: Sequence[dict[str, Any]], rate: float, durati
     if not lat:
         return {"p50_latency_s": float("nan"), "p99_latency_s": float("nan"),
                 "latency_samples": 0, "latency_missing": len(sent), "latency_rate": rate}
-    pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]  # noqa: E731
-    return {"p50_latency_s": pct(0.50), "p99_latency_s": pct(0.99), "latency_samples": len(lat),
+    return {"p50_latency_s": percentile(lat, 0.50), "p99_latency_s": percentile(lat, 0.99),
+            "latency_samples": len(lat),
             "latency_missing": len(sent) - len(lat), "latency_rate": rate,
             "latency_posts": i} | hop_figures

@@ -300,7 +300,7 @@ class Bench:
             p.flush(10)
         if failed[0] or acked[0] < rounds * n or sent < rounds * n:
             raise BenchError(f"pass-through: {acked[0]:,} of {rounds * n:,} records "
-                               f"acknowledged, {failed[0]:,} failed")
+                             f"acknowledged, {failed[0]:,} failed")
         out = {"posts_per_s": sent / max(1e-6, secs), "seconds": secs, "posts": sent,
                "rounds": rounds, "client_us_per_post": cpu / sent * 1e6}
         if broker is not None:
