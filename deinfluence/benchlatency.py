@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -127,9 +127,16 @@ class HopWatcher(threading.Thread):
 
 
 def measure(bootstrap: str, posts: Sequence[dict[str, Any]], rate: float, duration: float,
-            drain: float = 30.0, hops: bool = False) -> dict[str, Any]:
+            drain: float = 30.0, hops: bool = False,
+            cpu_probe: Callable[[], Mapping[str, float]] | None = None) -> dict[str, Any]:
     """Produce at ``rate`` for ``duration`` seconds; p50/p99 of the samples' latencies
-    (``hops``: also ``latency_hops``, where the time goes, see :class:`HopWatcher`)."""
+    (``hops``: also ``latency_hops``, where the time goes, see :class:`HopWatcher`).
+
+    ``cpu_probe``: returns CPU-seconds per process (e.g. ``workers``, ``broker``); it is
+    read once a third of the way in (at most 5 s: past the first batches) and again when
+    producing stops, and ``latency_cpu`` holds each process's cores and microseconds per
+    post over that steady span (:func:`cpu_figures`).
+    """
     watcher = AggregateWatcher(bootstrap)
     watcher.start()
     watcher.ready.wait(10)
@@ -142,7 +149,11 @@ def measure(bootstrap: str, posts: Sequence[dict[str, Any]], rate: float, durati
     every = max(1, int(rate / SAMPLES_PER_S))
     start = time.monotonic()
     i = 0
+    warm = min(5.0, duration / 3)
+    steady: tuple[float, int, Mapping[str, float]] | None = None
     while (elapsed := time.monotonic() - start) < duration:
+        if cpu_probe is not None and steady is None and elapsed >= warm:
+            steady = (time.monotonic(), i, cpu_probe())
         due = int(elapsed * rate)
         now = datetime.now(UTC).isoformat().replace("+00:00", "Z")
         while i < due:
@@ -158,6 +169,8 @@ def measure(bootstrap: str, posts: Sequence[dict[str, Any]], rate: float, durati
             i += 1
         producer.poll(0)
         time.sleep(0.005)
+    cpu = ({} if steady is None or cpu_probe is None
+           else {"latency_cpu": cpu_figures(steady, (time.monotonic(), i, cpu_probe()))})
     producer.flush(30)
     deadline = time.monotonic() + drain
     while len(watcher.seen.keys() & sent.keys()) < len(sent) and time.monotonic() < deadline:
@@ -176,4 +189,22 @@ def measure(bootstrap: str, posts: Sequence[dict[str, Any]], rate: float, durati
     return {"p50_latency_s": percentile(lat, 0.50), "p99_latency_s": percentile(lat, 0.99),
             "latency_samples": len(lat),
             "latency_missing": len(sent) - len(lat), "latency_rate": rate,
-            "latency_posts": i} | hop_figures
+            "latency_posts": i} | hop_figures | cpu
+
+
+def cpu_figures(first: tuple[float, int, Mapping[str, float]],
+                last: tuple[float, int, Mapping[str, float]]) -> dict[str, Any]:
+    """Cores and microseconds of CPU per post of each probed process between two
+    ``(monotonic time, posts produced, CPU-seconds per process)`` readings.
+
+    Example:
+        >>> cpu_figures((0.0, 0, {"workers": 1.0}), (10.0, 20_000, {"workers": 6.0}))
+        {'span_s': 10.0, 'posts': 20000, 'workers': {'cores': 0.5, 'us_per_post': 250.0}}
+    """
+    span, posts = last[0] - first[0], last[1] - first[1]
+    out: dict[str, Any] = {"span_s": round(span, 3), "posts": posts}
+    for name in sorted(first[2].keys() & last[2].keys()):
+        used = last[2][name] - first[2][name]
+        out[name] = {"cores": round(used / span, 3) if span > 0 else float("nan"),
+                     "us_per_post": round(used / posts * 1e6, 1) if posts else float("nan")}
+    return out

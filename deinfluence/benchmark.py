@@ -308,13 +308,23 @@ class Bench:
         return out
 
     def latency(self, posts: list[dict[str, Any]], rate: float, duration: float,
-                hops: bool = False) -> dict[str, Any]:
+                hops: bool = False, **worker_env: str) -> dict[str, Any]:
+        """The latency phase; the result's ``latency_cpu`` holds the worker's (and a local
+        broker's) cores and CPU per post while posts flow (:func:`benchlatency.cpu_figures`).
+        ``worker_env``: settings of the worker over the phase's own (``bench/cpu_by_rate.py``)."""
         reset_topics(self.bootstrap, self.partitions)
-        child = self.worker("lat", DEINFLUENCE_UPDATE_INTERVAL=str(LATENCY_UPDATE_INTERVAL))
+        child = self.worker("lat", **{"DEINFLUENCE_UPDATE_INTERVAL": str(LATENCY_UPDATE_INTERVAL),
+                                      **worker_env})
+
+        def probe() -> dict[str, float]:
+            now = self._cpu_now([child])
+            return {k: v for k, v in now.items() if k in ("workers", "broker")}
+
         try:
             wait(lambda: (child.check(), _ready(child))[1], 120, "the latency worker to be ready")
             time.sleep(2)
-            result = benchlatency.measure(self.bootstrap, posts, rate, duration, hops=hops)
+            result = benchlatency.measure(self.bootstrap, posts, rate, duration, hops=hops,
+                                          cpu_probe=probe)
             result["latency_worker_rss_mb"] = child.peak_rss_mb()
             return result
         finally:

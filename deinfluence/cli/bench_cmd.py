@@ -154,6 +154,10 @@ def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, 
     out["peak_rss_mb"] = max(out["peak_rss_mb"], lat.get("latency_worker_rss_mb", 0.0))
     bm.say(f"latency p50 {lat['p50_latency_s']:.2f} s, p99 {lat['p99_latency_s']:.2f} s "
            f"({lat['latency_samples']} samples, {lat['latency_missing']} missing)")
+    if "workers" in lat.get("latency_cpu", {}):
+        w = lat["latency_cpu"]["workers"]
+        bm.say(f"latency worker while posts flowed: {w['cores']:.2f} cores, "
+               f"{w['us_per_post']:.0f} us of CPU per post")
 
 
 def table(r: dict[str, Any]) -> None:

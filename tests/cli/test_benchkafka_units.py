@@ -50,3 +50,18 @@ def test_the_process_listening_on_a_port_is_found():
         assert listening_pid(port) is None  # bound, not listening
         s.listen()
         assert listening_pid(port) == os.getpid()
+
+
+def test_latency_cpu_figures_are_per_process_over_the_steady_span():
+    """``benchlatency.cpu_figures``: each process's CPU over the span between two readings,
+    as cores and per post produced in it; a process missing from one reading is left out."""
+    from deinfluence.benchlatency import cpu_figures
+
+    first = (100.0, 1_000, {"workers": 2.0, "broker": 1.0, "gone": 0.5})
+    last = (104.0, 9_000, {"workers": 5.0, "broker": 2.0})
+    figures = cpu_figures(first, last)
+    assert figures == {"span_s": 4.0, "posts": 8_000,
+                       "broker": {"cores": 0.25, "us_per_post": 125.0},
+                       "workers": {"cores": 0.75, "us_per_post": 375.0}}
+    idle = cpu_figures((0.0, 5, {"workers": 1.0}), (2.0, 5, {"workers": 1.2}))
+    assert idle["workers"]["cores"] == 0.1 and idle["workers"]["us_per_post"] != idle["workers"]["us_per_post"]

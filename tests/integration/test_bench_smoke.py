@@ -48,6 +48,11 @@ def test_bench_measures_every_figure(kafka, tmp_path):
         assert cpu["workers"] > 0 and cpu["broker"] > 0 and cpu["seconds"] > 0, cpu
         assert cpu["workers_us_per_post"] > 0, cpu
     assert 0.5 < result["machine_two_process_scaling"] < 3, result["machine_two_process_scaling"]
+    # the latency worker's CPU while posts flowed, and the session broker's (found by its port)
+    lat_cpu = result["latency_cpu"]
+    assert lat_cpu["posts"] > 0 and lat_cpu["span_s"] > 0, lat_cpu
+    assert lat_cpu["workers"]["cores"] > 0 and lat_cpu["workers"]["us_per_post"] > 0, lat_cpu
+    assert lat_cpu["broker"]["cores"] > 0, lat_cpu
     assert result["latency_missing"] == 0, result
     assert result["p50_latency_s"] <= result["p99_latency_s"]
     assert "posts_per_s" in proc.stdout  # the table
