@@ -163,6 +163,14 @@ def proc_memory_mib(pid: int, field: str) -> float:
     return 0.0
 
 
+def local_broker_pid(bootstrap: str) -> int | None:
+    """The pid of the broker behind ``bootstrap`` (its first address) when it listens on this
+    machine, for its CPU figures; ``None`` for a remote one."""
+    host, _, port = bootstrap.split(",")[0].rpartition(":")
+    local = host in ("127.0.0.1", "localhost", "::1", "[::1]")
+    return listening_pid(int(port)) if local and port.isdigit() else None
+
+
 def listening_pid(port: int) -> int | None:
     """The pid of a local process listening on TCP ``port`` (this machine's broker when the
     bench was given one), or ``None`` when there is none or it cannot be seen."""

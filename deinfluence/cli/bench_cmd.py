@@ -58,12 +58,10 @@ def run(args: argparse.Namespace) -> int:
         broker = localkafka.start(data_dir, args.port, heap="1g")
         bootstrap, broker_pid = broker.bootstrap, broker.pid
     else:  # a broker on this machine is found by its port, for its CPU figures
-        from deinfluence.benchkafka import listening_pid
+        from deinfluence.benchkafka import local_broker_pid
 
         bootstrap = args.bootstrap
-        host, _, port = bootstrap.split(",")[0].rpartition(":")
-        local = host in ("127.0.0.1", "localhost", "::1", "[::1]")
-        broker_pid = listening_pid(int(port)) if local and port.isdigit() else None
+        broker_pid = local_broker_pid(bootstrap)
     results: dict[str, Any] = {"machine": bm.machine(), "versions": bm.versions(),
                                "posts": args.posts, "event_rate": args.rate, "partitions": args.partitions,
                                "envelope": args.envelope, "bootstrap": bootstrap}

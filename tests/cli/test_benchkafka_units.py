@@ -65,3 +65,17 @@ def test_latency_cpu_figures_are_per_process_over_the_steady_span():
                        "workers": {"cores": 0.75, "us_per_post": 375.0}}
     idle = cpu_figures((0.0, 5, {"workers": 1.0}), (2.0, 5, {"workers": 1.2}))
     assert idle["workers"]["cores"] == 0.1 and idle["workers"]["us_per_post"] != idle["workers"]["us_per_post"]
+
+
+def test_a_local_broker_is_found_by_its_bootstrap_port_and_a_remote_one_is_not():
+    import socket
+
+    from deinfluence.benchkafka import local_broker_pid
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        assert local_broker_pid(f"127.0.0.1:{port},other:9092") == os.getpid()
+        assert local_broker_pid(f"localhost:{port}") == os.getpid()
+        assert local_broker_pid(f"kafka.example:{port}") is None
