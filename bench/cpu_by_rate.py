@@ -21,7 +21,6 @@ import tempfile
 from pathlib import Path
 
 from deinfluence import benchmark as bm
-from deinfluence.benchkafka import local_broker_pid
 
 
 def main() -> None:
@@ -35,7 +34,6 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=1)
     args = ap.parse_args()
     posts = bm.generate_posts(100_000)
-    broker_pid = local_broker_pid(args.bootstrap)
     print(f"{'timeout':>8} {'posts/s':>8} {'worker cores':>13} {'us/post':>8} {'broker cores':>13} "
           f"{'p50 s':>6} {'p99 s':>6}")
     with tempfile.TemporaryDirectory(prefix="cpu-by-rate-") as work:
@@ -45,7 +43,6 @@ def main() -> None:
                     workdir = Path(work) / f"{timeout}-{rate:.0f}-{run}"
                     workdir.mkdir()
                     bench = bm.Bench(args.bootstrap, workdir, args.partitions, 300)
-                    bench.broker_pid = broker_pid
                     res = bench.latency(posts, rate, args.seconds,
                                         DEINFLUENCE_BATCH_TIMEOUT=timeout)
                     cpu = res.get("latency_cpu", {})

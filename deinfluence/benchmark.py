@@ -34,6 +34,7 @@ from deinfluence.benchkafka import (
     end_offsets,
     first_timestamp,
     last_timestamp,
+    local_broker_pid,
     proc_cpu_seconds,
     produce,
     python_child,
@@ -70,7 +71,8 @@ class Bench:
         self.partitions, self.timeout = partitions, timeout
         self.port = int(os.environ.get("DEINFLUENCE_BENCH_WEB_PORT", "19320"))
         self.run_id = f"{int(time.time())}"
-        self.broker_pid: int | None = None  # known when the bench started the broker itself
+        # the broker's pid, for its CPU figures: found by its port when it runs on this machine
+        self.broker_pid: int | None = local_broker_pid(bootstrap)
         self.cpu: dict[str, dict[str, float]] = {}  # phase -> CPU cores used by each process
         # phase -> posts / (last - first record timestamp of posts.classified): the classify
         # stage's own rate, without the 1-3 s of offset-commit lag that ends a tracked run

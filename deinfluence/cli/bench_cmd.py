@@ -56,19 +56,17 @@ def run(args: argparse.Namespace) -> int:
     if own:
         bm.say(f"starting a broker on port {args.port} ({data_dir})")
         broker = localkafka.start(data_dir, args.port, heap="1g")
-        bootstrap, broker_pid = broker.bootstrap, broker.pid
-    else:  # a broker on this machine is found by its port, for its CPU figures
-        from deinfluence.benchkafka import local_broker_pid
-
+        bootstrap = broker.bootstrap
+    else:  # a broker on this machine is found by its port (``Bench.broker_pid``)
         bootstrap = args.bootstrap
-        broker_pid = local_broker_pid(bootstrap)
     results: dict[str, Any] = {"machine": bm.machine(), "versions": bm.versions(),
                                "posts": args.posts, "event_rate": args.rate, "partitions": args.partitions,
                                "envelope": args.envelope, "bootstrap": bootstrap}
     started = time.monotonic()
     try:
         bench = bm.Bench(bootstrap, workdir, args.partitions, args.timeout)
-        bench.broker_pid = broker_pid
+        if own:
+            bench.broker_pid = broker.pid
         phases(bench, args, skip, results)
     finally:
         if own:
