@@ -12,9 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
-import orjson
 from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
@@ -204,6 +202,27 @@ def proc_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
+def thread_cpu_seconds(pid: int) -> dict[str, float]:
+    """CPU seconds of process ``pid``'s threads, by kind: ``main`` (the event loop: Faust, the
+    processors) and the others by name with digits and suffixes dropped (``rdk:broker``,
+    ``rdk:main``, ``ThreadPoolExecutor`` ...). Threads that ended are not counted."""
+    out: dict[str, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return out
+    for task in tasks:
+        try:
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            name = (task / "comm").read_text().strip()
+        except OSError:
+            continue
+        kind = "main" if task.name == str(pid) else name.rstrip("0123456789").split("-")[0] or name
+        out[kind] = out.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
 class Child:
     """A child process in its own session (stopped with its whole process group)."""
 
@@ -243,53 +262,3 @@ class Child:
 def python_child(script: list[str], env: dict[str, str], log: Path,
                  python: str | None = None) -> Child:
     return Child([python or sys.executable, *script], env, log)
-
-
-def _cpu_loop(rounds: int, barrier: Any = None, times: Any = None) -> float:
-    """A fixed amount of single-threaded pure-Python work (JSON round trips and dicts);
-    returns its seconds. In a child: starts with the others at ``barrier``, reports to ``times``."""
-    docs = [{"post_id": f"p{i}", "text": "don't buy it, save your money " * 3, "n": [i, i + 1]}
-            for i in range(200)]
-    if barrier is not None:
-        barrier.wait()
-    start = time.perf_counter()
-    for _ in range(rounds):
-        for d in docs:
-            orjson.loads(orjson.dumps(d))
-            sum(range(50))
-    elapsed = time.perf_counter() - start
-    if times is not None:
-        times.put(elapsed)
-    return elapsed
-
-
-def two_process_scaling(seconds: float = 1.5, pairs: int = 5) -> float:
-    """How much more of a fixed CPU-bound Python loop two processes finish than one in the
-    same wall time, on this machine as it is now (2.0: two free cores).
-
-    The benchmark's two-worker ratio cannot exceed this: it is the same question asked of
-    work with no Kafka, no broker and no shared state. Each process times its own loop,
-    started together at a barrier, so process start-up is not counted.
-    """
-    import multiprocessing
-    import statistics
-
-    _cpu_loop(10)  # warm
-    rounds = max(10, int(10 * seconds / max(1e-3, _cpu_loop(10))))
-    ctx = multiprocessing.get_context("spawn")
-
-    def run(n: int) -> float:
-        barrier, times = ctx.Barrier(n), ctx.Queue()
-        procs = [ctx.Process(target=_cpu_loop, args=(rounds, barrier, times)) for _ in range(n)]
-        for proc in procs:
-            proc.start()
-        elapsed = max(times.get(timeout=120) for _ in procs)
-        for proc in procs:
-            proc.join()
-        return elapsed
-
-    # One and two alternate, and each pair gives a ratio; the median of those is the answer.
-    # Three runs of one and then three of two (best of each) once gave 3.01 x on two cores in
-    # CI: a burst of background load had slowed all the one-process runs and none of the
-    # two-process ones. Alternating puts both sides of each ratio in the same moment.
-    return statistics.median(2 * run(1) / run(2) for _ in range(pairs))

@@ -39,6 +39,7 @@ from deinfluence.benchkafka import (
     produce,
     python_child,
     reset_topics,
+    thread_cpu_seconds,
     wait,
 )
 from deinfluence.streams import topics
@@ -77,6 +78,8 @@ class Bench:
         # phase -> posts / (last - first record timestamp of posts.classified): the classify
         # stage's own rate, without the 1-3 s of offset-commit lag that ends a tracked run
         self.classified_span: dict[str, float] = {}
+        # phase -> per stage: rounds run by all workers and messages per round (see rounds())
+        self.rounds: dict[str, dict[str, dict[str, float]]] = {}
 
     # -- helpers ---------------------------------------------------------------
     def _track(self, child: Child, progress: GroupProgress, first: Any, n: int,
@@ -137,7 +140,8 @@ class Bench:
             for c in children:
                 c.stop()
 
-    def scaling(self, posts: list[dict[str, Any]], workers: int) -> tuple[float, float]:
+    def scaling(self, posts: list[dict[str, Any]], workers: int, phase: str | None = None,
+                **worker_env: str) -> tuple[float, float]:
         """(posts/s, seconds) of ``workers`` workers whose group is stable before the posts
         arrive: the workers start on empty topics, the backlog is produced once every one of
         them is ready, so no rebalance falls inside the measured time (in :meth:`pipeline`, a
@@ -147,13 +151,15 @@ class Bench:
         (which produces the backlog) used from the start of producing to the end: on a
         machine of few cores their sum says whether a second worker had any core to use.
         ``workers_us_per_post`` (the workers' CPU per post) says whether each post cost
-        more when two workers shared the machine.
+        more when two workers shared the machine. ``phase`` names the figures (default
+        ``stable_group_{workers}_workers``); ``worker_env``: settings of the workers.
         """
+        phase = phase or f"stable_group_{workers}_workers"
         reset_topics(self.bootstrap, self.partitions)
-        children = [self.worker(f"scale{workers}")]
+        children = [self.worker(f"scale{workers}", **worker_env)]
         app_id = children[0].app_id  # type: ignore[attr-defined]
         for k in range(1, workers):
-            children.append(self.worker(f"scale{workers}x{k}", DEINFLUENCE_APP_ID=app_id,
+            children.append(self.worker(f"scale{workers}x{k}", **worker_env, DEINFLUENCE_APP_ID=app_id,
                                         DEINFLUENCE_DATA_DIR=str(self.workdir / f"{app_id}-{k}")))
         internal = {topics.RAW, topics.ROUTED, topics.PARTIALS}
         try:
@@ -165,20 +171,25 @@ class Bench:
                 wait(all_ready, 120, f"{workers} workers to be ready")
                 time.sleep(3)
             progress = GroupProgress(self.bootstrap, app_id, lambda t: t in internal)
-            before = self._cpu_now(children)
+            before, rounds_before = self._cpu_now(children), [rounds(c) for c in children]
+            threads_before = [thread_cpu_seconds(c.pid) for c in children]
             produce(self.bootstrap, topics.RAW, ((p["post_id"].encode(), orjson.dumps(p)) for p in posts))
             result = self._track(children[0], progress, n=len(posts), what=f"{workers} workers",
                                  first=lambda: first_timestamp(self.bootstrap, topics.CLASSIFIED))
             after = self._cpu_now(children)
-            self._classified_span(f"stable_group_{workers}_workers", len(posts))
+            threads = [thread_cpu_seconds(c.pid) for c in children]
+            self.rounds[phase] = rounds_delta(rounds_before, [rounds(c) for c in children])
+            self._classified_span(phase, len(posts))
             wall = after["wall"] - before["wall"]
-            self.cpu[f"stable_group_{workers}_workers"] = {
+            self.cpu[phase] = {
                 k: round((after[k] - before[k]) / wall, 2) for k in before if k != "wall"
                 } | {"seconds": round(wall, 1),
                      # what the workers spent per post, all threads: equal for one and two
                      # workers if a second worker costs nothing but its own share of the work
                      "workers_us_per_post": round((after["workers"] - before["workers"])
-                                                  / len(posts) * 1e6, 1)}
+                                                  / len(posts) * 1e6, 1),
+                     # the same, by kind of thread: is it the event loop or the clients' threads
+                     "threads_us_per_post": threads_delta(threads_before, threads, len(posts))}
             return result
         finally:
             for c in children:
@@ -331,6 +342,72 @@ class Bench:
             return result
         finally:
             child.stop()
+
+
+def threads_delta(before: list[dict[str, float]], after: list[dict[str, float]],
+                  posts: int) -> dict[str, float]:
+    """Microseconds of CPU per post by kind of thread, summed over the workers (``before[i]``
+    and ``after[i]`` are worker i's :func:`thread_cpu_seconds`); kinds under 0.5 us are left
+    out."""
+    total: dict[str, float] = {}
+    for b, a in zip(before, after, strict=True):
+        for kind, secs in a.items():
+            total[kind] = total.get(kind, 0.0) + secs - b.get(kind, 0.0)
+    return {k: round(v / max(1, posts) * 1e6, 1) for k, v in
+            sorted(total.items(), key=lambda kv: -kv[1]) if v / max(1, posts) * 1e6 >= 0.5}
+
+
+def rounds(child: Child) -> dict[str, tuple[float, float, float]]:
+    """:func:`parse_rounds` of a running worker's ``/metrics``; empty if it cannot be read."""
+    import urllib.request
+
+    url = f"http://127.0.0.1:{child.web_port}/metrics"  # type: ignore[attr-defined]
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return parse_rounds(r.read().decode())
+    except OSError:
+        return {}
+
+
+def parse_rounds(text: str) -> dict[str, tuple[float, float, float]]:
+    """Per stage, from a worker's metrics text: (rounds, messages, seconds), the count and sum
+    of ``deinfluence_batch_posts`` (messages per round: posts for ``classify``, routed and
+    partials messages for ``combine`` and ``rollup``) and the sum of
+    ``deinfluence_stage_duration_seconds`` of the stage's timed steps (``decode`` is timed
+    under both the combine and the roll-up stage, so neither includes it)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    out: dict[str, list[float]] = {}
+    step_stage = {"classify": "classify", "preaggregate": "combine",
+                  "merge": "rollup", "publish": "rollup", "trends": "rollup"}
+    for family in text_string_to_metric_families(text):
+        for s in family.samples:
+            if family.name == "deinfluence_batch_posts" and s.name.endswith(("_count", "_sum")):
+                row = out.setdefault(s.labels["agent"], [0.0, 0.0, 0.0])
+                row[0 if s.name.endswith("_count") else 1] += s.value
+            elif family.name == "deinfluence_stage_duration_seconds" and s.name.endswith("_sum"):
+                stage = step_stage.get(s.labels["stage"])
+                if stage is not None:
+                    out.setdefault(stage, [0.0, 0.0, 0.0])[2] += s.value
+    return {k: (v[0], v[1], v[2]) for k, v in out.items()}
+
+
+def rounds_delta(before: list[dict[str, tuple[float, float, float]]],
+                 after: list[dict[str, tuple[float, float, float]]]) -> dict[str, dict[str, float]]:
+    """Per stage, summed over the workers (``before[i]`` and ``after[i]`` are worker i's
+    :func:`rounds`): ``rounds``, ``per_round`` (messages per round) and ``ms_per_round`` (the
+    wall time the stage's timed steps took per round)."""
+    total: dict[str, list[float]] = {}
+    for b, a in zip(before, after, strict=True):
+        for stage, (n, msgs, secs) in a.items():
+            n0, m0, s0 = b.get(stage, (0.0, 0.0, 0.0))
+            row = total.setdefault(stage, [0.0, 0.0, 0.0])
+            row[0] += n - n0
+            row[1] += msgs - m0
+            row[2] += secs - s0
+    return {stage: {"rounds": int(n), "per_round": round(msgs / n, 1) if n else 0.0,
+                    "ms_per_round": round(secs / n * 1e3, 2) if n else 0.0}
+            for stage, (n, msgs, secs) in sorted(total.items())}
 
 
 def _own_cpu() -> float:

@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     partitions: int = Field(8, description="Partitions of the topics that `topics create` makes")
     replication_factor: int = Field(1, description="Replication factor of created topics")
     app_id: str = Field("deinfluence", description="Faust app id = Kafka consumer group")
+    standby_replicas: int = Field(
+        1, ge=0, description="Faust's table_standby_replicas: how many other workers keep a warm copy "
+        "of each partition's state by reading its changelog (faster failover; each copy costs its "
+        "worker CPU per state write; with one worker there is nowhere to keep one)",
+    )
     store: str = Field("memory://", description="Faust table store: memory:// or rocksdb://")
     raw_input: str = Field(
         "direct", description="How posts.raw is read: direct (librdkafka batches, streams.rawinput) "

@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
 
 def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, Any]) -> None:
     from deinfluence import benchmark as bm
-    from deinfluence.benchkafka import two_process_scaling
+    from deinfluence.benchmachine import two_process, two_process_scaling
 
     n = args.posts
     bm.say(f"generating {n:,} posts")
@@ -126,19 +126,40 @@ def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, 
             out[key], secs = bench.scaling(posts, workers)
             cpu = bench.cpu.get(f"stable_group_{workers}_workers", {})
             out[f"stable_group_{workers}_workers_cpu_cores"] = cpu
+            out[f"stable_group_{workers}_workers_rounds"] = bench.rounds.get(
+                f"stable_group_{workers}_workers", {})
             bm.say(f"pipeline, {workers} worker(s) ready before the posts arrive: "
-                   f"{out[key]:,.0f} posts/s ({secs:.1f} s); CPU cores used: {cpu}")
+                   f"{out[key]:,.0f} posts/s ({secs:.1f} s); CPU cores used: {cpu}; rounds "
+                   f"per stage: {out[f'stable_group_{workers}_workers_rounds']}")
+        # the same two workers without standby replicas (Faust's default, and ours, is one):
+        # with one, each worker also replays the other's changelog records to keep a warm copy
+        # of its state, a cost a single worker does not have (docs/performance.md, session 16)
+        phase = "stable_group_2_workers_no_standby"
+        out[f"{phase}_posts_per_s"], secs = bench.scaling(posts, 2, phase=phase,
+                                                          DEINFLUENCE_STANDBY_REPLICAS="0")
+        out[f"{phase}_cpu_cores"] = bench.cpu.get(phase, {})
+        out[f"{phase}_rounds"] = bench.rounds.get(phase, {})
+        bm.say(f"pipeline, 2 workers ready before the posts arrive, no standby replicas: "
+               f"{out[f'{phase}_posts_per_s']:,.0f} posts/s ({secs:.1f} s); CPU cores used: "
+               f"{out[f'{phase}_cpu_cores']}")
         out["two_workers_scaling"] = (out["stable_group_2_workers_posts_per_s"]
                                       / out["stable_group_1_workers_posts_per_s"])
+        out["two_workers_scaling_no_standby"] = (out[f"{phase}_posts_per_s"]
+                                                 / out["stable_group_1_workers_posts_per_s"])
         one_cpu = out["stable_group_1_workers_cpu_cores"]["workers_us_per_post"]
         two_cpu = out["stable_group_2_workers_cpu_cores"]["workers_us_per_post"]
         bm.say(f"workers' CPU per post: {one_cpu:.0f} us with one worker, {two_cpu:.0f} us "
                f"with two ({two_cpu / max(0.1, one_cpu):.2f} x)")
         # the ceiling of that ratio here: one CPU-bound loop in two processes against one
         out["machine_two_process_scaling"] = two_process_scaling()
-        bm.say(f"two workers / one: {out['two_workers_scaling']:.2f} x; this machine's own "
+        bm.say(f"two workers / one: {out['two_workers_scaling']:.2f} x, without standby "
+               f"replicas {out['two_workers_scaling_no_standby']:.2f} x; this machine's own "
                f"two-process ceiling (a CPU-bound loop, no Kafka): "
                f"{out['machine_two_process_scaling']:.2f} x")
+        # the same question asked of the pipeline's own processors (their caches and memory)
+        stages = out["machine_two_process_stages"] = two_process("stages")
+        bm.say(f"the pipeline's processors in two processes, no Kafka: {stages['scaling']:.2f} x "
+               f"the work of one, each spending {stages['cpu_ratio']:.2f} x the CPU per post")
     out["classified_span_posts_per_s"] = {k: round(v) for k, v in bench.classified_span.items()}
     bm.say(f"classify stage's own rate (first to last posts.classified record): "
            f"{out['classified_span_posts_per_s']}")
@@ -160,7 +181,8 @@ def table(r: dict[str, Any]) -> None:
     from deinfluence.benchmark import KEYS
 
     rows = [(k, r.get(k)) for k in (*KEYS, "passthrough_posts_per_s", "two_workers_posts_per_s", "stable_group_1_workers_posts_per_s",
-                                    "stable_group_2_workers_posts_per_s")]
+                                    "stable_group_2_workers_posts_per_s",
+                                    "stable_group_2_workers_no_standby_posts_per_s")]
     width = max(len(k) for k, _ in rows)
     print(f"{'metric':<{width}}  value")
     for k, v in rows:

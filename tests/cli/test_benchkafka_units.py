@@ -1,4 +1,4 @@
-"""The benchmark's process accounting (``deinfluence.benchkafka``)."""
+"""The benchmark's process accounting (``deinfluence.benchkafka``, ``benchmark``, ``benchmachine``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import subprocess
 import sys
 import time
 
-from deinfluence.benchkafka import proc_cpu_seconds, proc_memory_mib
+from deinfluence.benchkafka import proc_cpu_seconds, proc_memory_mib, thread_cpu_seconds
+from deinfluence.benchmachine import _cpu_loop, _stage_loop
+from deinfluence.benchmark import parse_rounds, rounds_delta, threads_delta
 
 
 def test_cpu_seconds_count_every_thread_of_a_busy_child():
@@ -79,3 +81,75 @@ def test_a_local_broker_is_found_by_its_bootstrap_port_and_a_remote_one_is_not()
         assert local_broker_pid(f"127.0.0.1:{port},other:9092") == os.getpid()
         assert local_broker_pid(f"localhost:{port}") == os.getpid()
         assert local_broker_pid(f"kafka.example:{port}") is None
+
+
+def test_thread_cpu_tells_the_event_loop_from_the_other_threads():
+    """A child whose second thread spins ~1 s while its main thread waits: the CPU is
+    counted under the thread's kind (CPython 3.11 names its threads after the process:
+    ``python``), not under ``main``."""
+    code = ("import threading, time\n"
+            "def spin():\n"
+            "    end = time.monotonic() + 1.0\n"
+            "    while time.monotonic() < end: pass\n"
+            "    time.sleep(60)  # alive: an ended thread's CPU is not listed\n"
+            "threading.Thread(target=spin, daemon=True).start()\n"
+            "import sys; sys.stdin.read()\n")
+    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE)
+    try:
+        time.sleep(1.5)
+        by_kind = thread_cpu_seconds(child.pid)
+    finally:
+        child.communicate(b"", timeout=10)
+    others = sum(v for k, v in by_kind.items() if k != "main")
+    assert others >= 0.6, by_kind
+    assert by_kind["main"] < 0.4, by_kind
+    assert thread_cpu_seconds(child.pid) == {}  # gone
+
+
+def test_per_post_and_per_round_figures_sum_over_the_workers():
+    before = [{"main": 1.0, "python": 0.5}, {"main": 2.0}]
+    after = [{"main": 2.0, "python": 0.6, "rdk:broker": 0.00001}, {"main": 3.5, "python": 0.2}]
+    # main: 1.0 + 1.5 s over 100,000 posts = 25 us; python 0.1 + 0.2 s = 3 us; the broker
+    # thread's 0.0001 us is under the 0.5 us cut
+    assert threads_delta(before, after, 100_000) == {"main": 25.0, "python": 3.0}
+    r_before = [{"classify": (10.0, 5000.0, 1.0)}, {}]
+    r_after = [{"classify": (20.0, 15000.0, 1.2), "combine": (4.0, 12.0, 0.04)},
+               {"classify": (5.0, 2500.0, 0.3)}]
+    assert rounds_delta(r_before, r_after) == {
+        "classify": {"rounds": 15, "per_round": 833.3, "ms_per_round": 33.33},
+        "combine": {"rounds": 4, "per_round": 3.0, "ms_per_round": 10.0}}
+
+
+def test_rounds_are_read_from_the_worker_metrics_text():
+    """The worker's own metrics, rendered and parsed back: rounds and messages from the batch
+    histogram, each stage's time from its steps (``decode`` belongs to neither)."""
+    from deinfluence.streams.metrics import WorkerMetrics
+
+    m = WorkerMetrics(process_metrics=False)
+    for size in (1000, 500):
+        m.batch("classify", size)
+        m.observe_stage("classify", 0.25)
+    m.batch("rollup", 3)
+    for step, secs in (("decode", 1.0), ("merge", 0.5), ("publish", 0.25), ("trends", 0.25)):
+        m.observe_stage(step, secs)
+    got = parse_rounds(m.render().decode())
+    assert got["classify"] == (2.0, 1500.0, 0.5)
+    assert got["rollup"] == (1.0, 3.0, 1.0)
+    assert "decode" not in got
+
+
+def test_the_machine_measures_return_wall_and_cpu_seconds():
+    """One pass of each kind of work, in this process (the two-process runs are in the bench's
+    smoke test)."""
+    for fn in (_cpu_loop, _stage_loop):
+        wall, cpu = fn(1)
+        assert wall > 0 and cpu > 0, fn
+        assert cpu <= wall * 2 + 0.05, (fn, wall, cpu)  # one thread's work
+
+
+def test_the_standby_setting_reaches_faust():
+    from deinfluence.settings import Settings
+    from deinfluence.streams.app import make_app
+
+    assert make_app(Settings()).conf.table_standby_replicas == 1
+    assert make_app(Settings(standby_replicas=0)).conf.table_standby_replicas == 0

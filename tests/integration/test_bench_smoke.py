@@ -40,14 +40,27 @@ def test_bench_measures_every_figure(kafka, tmp_path):
     floor = result["passthrough_cpu"]
     assert floor["client_us_per_post"] > 0 and floor["broker_us_per_post"] > 0, floor
     assert result["stable_group_1_workers_posts_per_s"] > 0 and result["stable_group_2_workers_posts_per_s"] > 0
+    assert result["stable_group_2_workers_no_standby_posts_per_s"] > 0
+    assert result["two_workers_scaling_no_standby"] > 0
     spans = result["classified_span_posts_per_s"]
     assert set(spans) == {"single_posts", "envelopes", "two_workers_joining", "stable_group_1_workers",
-                          "stable_group_2_workers"} and all(v > 0 for v in spans.values()), spans
-    for workers in (1, 2):
-        cpu = result[f"stable_group_{workers}_workers_cpu_cores"]
+                          "stable_group_2_workers", "stable_group_2_workers_no_standby"}, spans
+    assert all(v > 0 for v in spans.values()), spans
+    for phase in ("stable_group_1_workers", "stable_group_2_workers", "stable_group_2_workers_no_standby"):
+        cpu = result[f"{phase}_cpu_cores"]
         assert cpu["workers"] > 0 and cpu["broker"] > 0 and cpu["seconds"] > 0, cpu
         assert cpu["workers_us_per_post"] > 0, cpu
+        assert cpu["threads_us_per_post"]["main"] > 0, cpu  # the event loop's own share
+        # every stage ran rounds, read from the workers' /metrics; the classify rounds hold
+        # every post once (2,000 posts, none dead-lettered)
+        rounds = result[f"{phase}_rounds"]
+        assert set(rounds) == {"classify", "combine", "rollup"}, rounds
+        assert all(r["rounds"] > 0 and r["per_round"] > 0 for r in rounds.values()), rounds
+        assert rounds["classify"]["rounds"] * rounds["classify"]["per_round"] == pytest.approx(
+            2000, abs=0.05 * rounds["classify"]["rounds"] + 1), rounds
     assert 0.5 < result["machine_two_process_scaling"] < 3, result["machine_two_process_scaling"]
+    stages = result["machine_two_process_stages"]
+    assert 0.5 < stages["scaling"] < 3 and stages["cpu_ratio"] > 0, stages
     # the latency worker's CPU while posts flowed, and the session broker's (found by its port)
     lat_cpu = result["latency_cpu"]
     assert lat_cpu["posts"] > 0 and lat_cpu["span_s"] > 0, lat_cpu

@@ -1,0 +1,79 @@
+"""Why two workers are not twice one: rate, CPU per post and rounds per stage, 1 and 2 workers.
+
+    python bench/scaling_rounds.py [--posts N] [--pairs K] [--machine] [--bootstrap HOST:PORT]
+                                   [--env NAME=VALUE ...]
+
+Each pair runs the bench's stable-group phase (``Bench.scaling``: the workers are ready on
+empty topics, then the posts are produced one per message) with one worker, then with two.
+Printed per run: posts/s, the workers' CPU per post, and per stage the rounds all workers
+ran, the messages per round and the milliseconds its timed steps took per round (from the
+workers' ``/metrics``: ``benchmark.rounds``). If each round has a fixed cost and two workers
+run as many rounds as one with half the messages in each, the CPU per post of two workers
+is higher by that fixed cost (docs/performance.md, session 16). With ``--machine``, before
+each pair, the machine's own two-process figures at that moment (``benchmachine.two_process``,
+the loop and the pipeline's processors, no Kafka). At the end, the medians over the pairs of
+the two-worker ratios: this machine's speed moves by tens of percent from minute to minute,
+so one pair says little. ``--env`` sets worker settings, e.g.
+``DEINFLUENCE_STANDBY_REPLICAS=0`` (no warm copies of the other worker's state).
+
+The topics are reset, as in ``deinfluence bench``: never point it at a broker whose topics
+matter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+from pathlib import Path
+
+from deinfluence import benchmark as bm
+from deinfluence.benchmachine import two_process
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--posts", type=int, default=100_000)
+    ap.add_argument("--pairs", type=int, default=2)
+    ap.add_argument("--bootstrap", default="127.0.0.1:19310")
+    ap.add_argument("--partitions", type=int, default=4)
+    ap.add_argument("--env", nargs="*", default=[], help="worker settings NAME=VALUE")
+    ap.add_argument("--machine", action="store_true", help="measure the machine before each pair")
+    args = ap.parse_args()
+    posts = bm.generate_posts(args.posts)
+    env = dict(item.split("=", 1) for item in args.env)
+    ratios: list[dict[str, float]] = []
+    with tempfile.TemporaryDirectory(prefix="scaling-rounds-") as work:
+        for pair in range(args.pairs):
+            for kind in ("loop", "stages") if args.machine else ():  # the ceiling now
+                print(f"pair {pair} machine, {kind}: {two_process(kind, pairs=3)}", flush=True)
+            got: dict[int, tuple[float, dict[str, float]]] = {}
+            for workers in (1, 2):
+                workdir = Path(work) / f"{pair}-{workers}"
+                workdir.mkdir()
+                bench = bm.Bench(args.bootstrap, workdir, args.partitions, 600)
+                rate, _secs = bench.scaling(posts, workers, **env)
+                phase = f"stable_group_{workers}_workers"
+                cpu = bench.cpu[phase]
+                got[workers] = rate, {"us_per_post": cpu["workers_us_per_post"],
+                                      **cpu["threads_us_per_post"]}
+                print(f"pair {pair} workers {workers}: {rate:,.0f} posts/s, workers "
+                      f"{cpu['workers']:.2f} cores, {cpu['workers_us_per_post']:.0f} us/post, "
+                      f"broker {cpu.get('broker', float('nan')):.2f} cores, "
+                      f"bench {cpu['bench']:.2f} cores", flush=True)
+                print(f"    CPU per post by thread: {cpu['threads_us_per_post']}", flush=True)
+                for stage, row in bench.rounds[phase].items():
+                    print(f"    {stage:>8}: {row['rounds']:>6} rounds, {row['per_round']:>8.1f} "
+                          f"messages per round, {row['ms_per_round']:>7.2f} ms per round",
+                          flush=True)
+            ratios.append({"posts_per_s": got[2][0] / got[1][0]}
+                          | {k: v / got[1][1][k] for k, v in got[2][1].items() if got[1][1].get(k)})
+        print(f"medians over {len(ratios)} pairs, two workers over one:")
+        for key in ratios[0]:
+            values = [r[key] for r in ratios if key in r]
+            print(f"    {key:>12}: {statistics.median(values):.2f} x (from {min(values):.2f} "
+                  f"to {max(values):.2f})")
+
+
+if __name__ == "__main__":
+    main()
