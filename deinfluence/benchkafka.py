@@ -193,13 +193,18 @@ def listening_pid(port: int) -> int | None:
     return None
 
 
+def _stat_cpu_seconds(stat: Path) -> float:
+    """User plus system CPU seconds from a ``/proc`` ``stat`` file (raises OSError when gone)."""
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 def proc_cpu_seconds(pid: int) -> float:
     """User plus system CPU seconds of every thread of process ``pid``; 0 when gone."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return _stat_cpu_seconds(Path(f"/proc/{pid}/stat"))
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def thread_cpu_seconds(pid: int) -> dict[str, float]:
@@ -207,19 +212,18 @@ def thread_cpu_seconds(pid: int) -> dict[str, float]:
     processors) and the others by name with digits and suffixes dropped (``rdk:broker``,
     ``rdk:main``, ``ThreadPoolExecutor`` ...). Threads that ended are not counted."""
     out: dict[str, float] = {}
-    tick = os.sysconf("SC_CLK_TCK")
     try:
         tasks = list(Path(f"/proc/{pid}/task").iterdir())
     except OSError:
         return out
     for task in tasks:
         try:
-            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            secs = _stat_cpu_seconds(task / "stat")
             name = (task / "comm").read_text().strip()
         except OSError:
             continue
         kind = "main" if task.name == str(pid) else name.rstrip("0123456789").split("-")[0] or name
-        out[kind] = out.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+        out[kind] = out.get(kind, 0.0) + secs
     return out
 
 

@@ -22,36 +22,47 @@ from __future__ import annotations
 import gc
 import statistics
 import time
+from collections.abc import Callable
 from typing import Any
 
 import orjson
 
 STAGE_POSTS = 4_000  # posts per pass of the stages work (fresh folds each pass)
 STAGE_BATCH = 1_000  # posts per round, as a busy worker's raw read
+BARRIER_TIMEOUT_S = 120.0  # a child that died before the start must not hang the others
 
 
-def _cpu_loop(rounds: int, barrier: Any = None, times: Any = None) -> tuple[float, float]:
-    """A fixed amount of single-threaded pure-Python work (JSON round trips and dicts);
-    returns its (wall, CPU) seconds. In a child: starts with the others at ``barrier``,
-    reports to ``times``."""
-    docs = [{"post_id": f"p{i}", "text": "don't buy it, save your money " * 3, "n": [i, i + 1]}
-            for i in range(200)]
+def _timed(work: Callable[[], None], rounds: int, barrier: Any, times: Any) -> tuple[float, float]:
+    """Run ``work`` ``rounds`` times; (wall, CPU) seconds. In a child: starts with the others
+    at ``barrier`` and reports to ``times``."""
     if barrier is not None:
-        barrier.wait()
+        barrier.wait(BARRIER_TIMEOUT_S)
     start, cpu = time.perf_counter(), time.process_time()
     for _ in range(rounds):
-        for d in docs:
-            orjson.loads(orjson.dumps(d))
-            sum(range(50))
+        work()
     out = (time.perf_counter() - start, time.process_time() - cpu)
     if times is not None:
         times.put(out)
     return out
 
 
+def _cpu_loop(rounds: int, barrier: Any = None, times: Any = None) -> tuple[float, float]:
+    """A fixed amount of single-threaded pure-Python work (JSON round trips and dicts)."""
+    docs = [{"post_id": f"p{i}", "text": "don't buy it, save your money " * 3, "n": [i, i + 1]}
+            for i in range(200)]
+
+    def one() -> None:
+        for d in docs:
+            orjson.loads(orjson.dumps(d))
+            sum(range(50))
+
+    return _timed(one, rounds, barrier, times)
+
+
 def _stage_loop(rounds: int, barrier: Any = None, times: Any = None) -> tuple[float, float]:
     """``rounds`` passes of :data:`STAGE_POSTS` generated posts through the worker's
-    processors, in rounds of :data:`STAGE_BATCH` (see the module docstring)."""
+    processors, in rounds of :data:`STAGE_BATCH` (see the module docstring). Runs with the
+    worker's GC thresholds and restores the caller's."""
     from deinfluence import benchmark as bm
     from deinfluence.components import make_classifier, pipeline_config
     from deinfluence.processors.batch import prepare_batch
@@ -61,7 +72,6 @@ def _stage_loop(rounds: int, barrier: Any = None, times: Any = None) -> tuple[fl
     from deinfluence.streams import bundles
     from deinfluence.streams.worker import GC_THRESHOLDS
 
-    gc.set_threshold(*GC_THRESHOLDS)  # as run_worker does
     settings = Settings()
     cfg = pipeline_config(settings)
     classifier = make_classifier(settings)
@@ -72,7 +82,8 @@ def _stage_loop(rounds: int, barrier: Any = None, times: Any = None) -> tuple[fl
         source, combine = SourceFold(0, {}, cfg.eventtime), CombineFold(0, {}, cfg.eventtime)
         for routed_offset, start in enumerate(range(0, STAGE_POSTS, STAGE_BATCH)):
             messages = list(enumerate(values[start:start + STAGE_BATCH], start))
-            prepared = prepare_batch(messages, cfg.limits, classifier, "posts.raw", 0, now_ms)
+            prepared = prepare_batch(messages, cfg.limits, classifier, "posts.raw", 0, now_ms,
+                                     fast=cfg.native_decode)
             result = source.process(prepared.items, prepared.through)
             source.commit(result)
             [orjson.dumps(it.post) for it in prepared.items]
@@ -83,16 +94,13 @@ def _stage_loop(rounds: int, barrier: Any = None, times: Any = None) -> tuple[fl
                                    for i, e in enumerate(encoded)])
             combine.commit(res)
 
-    one_pass()  # warm: imports, the classifier's first call
-    if barrier is not None:
-        barrier.wait()
-    start, cpu = time.perf_counter(), time.process_time()
-    for _ in range(rounds):
-        one_pass()
-    out = (time.perf_counter() - start, time.process_time() - cpu)
-    if times is not None:
-        times.put(out)
-    return out
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)  # as run_worker does
+    try:
+        one_pass()  # warm: imports, the classifier's first call
+        return _timed(one_pass, rounds, barrier, times)
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 WORK = {"loop": _cpu_loop, "stages": _stage_loop}
@@ -103,22 +111,32 @@ def two_process(work: str = "loop", seconds: float = 1.5, pairs: int = 5) -> dic
     time (2.0: two free cores); ``cpu_ratio``: CPU seconds per unit of work with two processes
     over one (1.0: running together costs nothing). Medians over ``pairs`` alternating runs."""
     import multiprocessing
+    import queue
 
     fn = WORK[work]
-    wall, _ = fn(1)  # includes the stages' set-up; only sizes the runs
-    wall, _ = fn(2)
-    rounds = max(2, int(2 * seconds / max(1e-3, wall)))
+    probe = 20 if work == "loop" else 2
+    wall, _ = fn(probe)  # sizes the runs (the stages' set-up is outside its timing)
+    rounds = max(2, int(seconds / max(1e-6, wall / probe)))
     ctx = multiprocessing.get_context("spawn")
 
     def run(n: int) -> tuple[float, float]:
         """(wall seconds of the slowest, mean CPU seconds) of ``n`` processes."""
         barrier, times = ctx.Barrier(n), ctx.Queue()
-        procs = [ctx.Process(target=fn, args=(rounds, barrier, times)) for _ in range(n)]
+        procs = [ctx.Process(target=fn, args=(rounds, barrier, times), daemon=True)
+                 for _ in range(n)]
         for proc in procs:
             proc.start()
-        got = [times.get(timeout=300) for _ in procs]
-        for proc in procs:
-            proc.join()
+        try:
+            got = [times.get(timeout=BARRIER_TIMEOUT_S + 300) for _ in procs]
+        except queue.Empty:
+            codes = [proc.exitcode for proc in procs]
+            raise RuntimeError(f"two_process({work!r}): a process did not report (exit codes "
+                               f"{codes})") from None
+        finally:
+            for proc in procs:
+                proc.join(10)
+                if proc.is_alive():
+                    proc.terminate()
         return max(w for w, _ in got), sum(c for _, c in got) / n
 
     # One and two alternate, and each pair gives a ratio; the median of those is the answer.

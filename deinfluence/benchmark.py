@@ -78,8 +78,9 @@ class Bench:
         # phase -> posts / (last - first record timestamp of posts.classified): the classify
         # stage's own rate, without the 1-3 s of offset-commit lag that ends a tracked run
         self.classified_span: dict[str, float] = {}
-        # phase -> per stage: rounds run by all workers and messages per round (see rounds())
-        self.rounds: dict[str, dict[str, dict[str, float]]] = {}
+        # phase -> per stage: partition batches run by all workers and messages per batch
+        # (see batches())
+        self.batches: dict[str, dict[str, dict[str, float]]] = {}
 
     # -- helpers ---------------------------------------------------------------
     def _track(self, child: Child, progress: GroupProgress, first: Any, n: int,
@@ -151,16 +152,18 @@ class Bench:
         (which produces the backlog) used from the start of producing to the end: on a
         machine of few cores their sum says whether a second worker had any core to use.
         ``workers_us_per_post`` (the workers' CPU per post) says whether each post cost
-        more when two workers shared the machine. ``phase`` names the figures (default
-        ``stable_group_{workers}_workers``); ``worker_env``: settings of the workers.
+        more when two workers shared the machine. ``phase`` names the figures, the workers'
+        group and their data dirs (default ``stable_group_{workers}_workers``); ``worker_env``:
+        settings of the workers.
         """
         phase = phase or f"stable_group_{workers}_workers"
         reset_topics(self.bootstrap, self.partitions)
-        children = [self.worker(f"scale{workers}", **worker_env)]
+        tag = phase.replace("_", "-")
+        children = [self.worker(tag, **worker_env)]
         app_id = children[0].app_id  # type: ignore[attr-defined]
         for k in range(1, workers):
-            children.append(self.worker(f"scale{workers}x{k}", **worker_env, DEINFLUENCE_APP_ID=app_id,
-                                        DEINFLUENCE_DATA_DIR=str(self.workdir / f"{app_id}-{k}")))
+            children.append(self.worker(f"{tag}x{k}", **{**worker_env, "DEINFLUENCE_APP_ID": app_id,
+                                        "DEINFLUENCE_DATA_DIR": str(self.workdir / f"{app_id}-{k}")}))
         internal = {topics.RAW, topics.ROUTED, topics.PARTIALS}
         try:
             def all_ready() -> bool:
@@ -171,14 +174,15 @@ class Bench:
                 wait(all_ready, 120, f"{workers} workers to be ready")
                 time.sleep(3)
             progress = GroupProgress(self.bootstrap, app_id, lambda t: t in internal)
-            before, rounds_before = self._cpu_now(children), [rounds(c) for c in children]
+            batches_before = [batches(c) for c in children]
+            before = self._cpu_now(children)
             threads_before = [thread_cpu_seconds(c.pid) for c in children]
             produce(self.bootstrap, topics.RAW, ((p["post_id"].encode(), orjson.dumps(p)) for p in posts))
             result = self._track(children[0], progress, n=len(posts), what=f"{workers} workers",
                                  first=lambda: first_timestamp(self.bootstrap, topics.CLASSIFIED))
             after = self._cpu_now(children)
             threads = [thread_cpu_seconds(c.pid) for c in children]
-            self.rounds[phase] = rounds_delta(rounds_before, [rounds(c) for c in children])
+            self.batches[phase] = batches_delta(batches_before, [batches(c) for c in children])
             self._classified_span(phase, len(posts))
             wall = after["wall"] - before["wall"]
             self.cpu[phase] = {
@@ -344,42 +348,32 @@ class Bench:
             child.stop()
 
 
-def threads_delta(before: list[dict[str, float]], after: list[dict[str, float]],
-                  posts: int) -> dict[str, float]:
-    """Microseconds of CPU per post by kind of thread, summed over the workers (``before[i]``
-    and ``after[i]`` are worker i's :func:`thread_cpu_seconds`); kinds under 0.5 us are left
-    out."""
-    total: dict[str, float] = {}
-    for b, a in zip(before, after, strict=True):
-        for kind, secs in a.items():
-            total[kind] = total.get(kind, 0.0) + secs - b.get(kind, 0.0)
-    return {k: round(v / max(1, posts) * 1e6, 1) for k, v in
-            sorted(total.items(), key=lambda kv: -kv[1]) if v / max(1, posts) * 1e6 >= 0.5}
-
-
-def rounds(child: Child) -> dict[str, tuple[float, float, float]]:
-    """:func:`parse_rounds` of a running worker's ``/metrics``; empty if it cannot be read."""
+def batches(child: Child) -> dict[str, tuple[float, float, float]]:
+    """:func:`parse_batches` of a running worker's ``/metrics``; empty if it cannot be read."""
     import urllib.request
 
     url = f"http://127.0.0.1:{child.web_port}/metrics"  # type: ignore[attr-defined]
     try:
         with urllib.request.urlopen(url, timeout=5) as r:
-            return parse_rounds(r.read().decode())
-    except OSError:
+            return parse_batches(r.read().decode())
+    except Exception:  # a figure of the report, never a reason to lose the run
         return {}
 
 
-def parse_rounds(text: str) -> dict[str, tuple[float, float, float]]:
-    """Per stage, from a worker's metrics text: (rounds, messages, seconds), the count and sum
-    of ``deinfluence_batch_posts`` (messages per round: posts for ``classify``, routed and
-    partials messages for ``combine`` and ``rollup``) and the sum of
-    ``deinfluence_stage_duration_seconds`` of the stage's timed steps (``decode`` is timed
-    under both the combine and the roll-up stage, so neither includes it)."""
+def parse_batches(text: str) -> dict[str, tuple[float, float, float]]:
+    """Per stage, from a worker's metrics text: (batches, messages, seconds).
+
+    ``batches`` and ``messages`` are the count and sum of ``deinfluence_batch_posts``: one
+    observation per partition per round of the stage (``streams.agents``), of its posts for
+    ``classify`` and of its routed or partials messages for ``combine`` and ``rollup``.
+    ``seconds`` is the sum of ``deinfluence_stage_duration_seconds`` of the stage's own timed
+    steps, wall time: ``decode`` and ``publish`` (timed in more than one stage) count in none,
+    and a step that awaits the broker includes what other tasks ran meanwhile."""
     from prometheus_client.parser import text_string_to_metric_families
 
     out: dict[str, list[float]] = {}
-    step_stage = {"classify": "classify", "preaggregate": "combine",
-                  "merge": "rollup", "publish": "rollup", "trends": "rollup"}
+    step_stage = {"classify": "classify", "preaggregate": "combine", "merge": "rollup",
+                  "trends": "rollup"}
     for family in text_string_to_metric_families(text):
         for s in family.samples:
             if family.name == "deinfluence_batch_posts" and s.name.endswith(("_count", "_sum")):
@@ -392,11 +386,11 @@ def parse_rounds(text: str) -> dict[str, tuple[float, float, float]]:
     return {k: (v[0], v[1], v[2]) for k, v in out.items()}
 
 
-def rounds_delta(before: list[dict[str, tuple[float, float, float]]],
-                 after: list[dict[str, tuple[float, float, float]]]) -> dict[str, dict[str, float]]:
+def batches_delta(before: list[dict[str, tuple[float, float, float]]],
+                  after: list[dict[str, tuple[float, float, float]]]) -> dict[str, dict[str, float]]:
     """Per stage, summed over the workers (``before[i]`` and ``after[i]`` are worker i's
-    :func:`rounds`): ``rounds``, ``per_round`` (messages per round) and ``ms_per_round`` (the
-    wall time the stage's timed steps took per round)."""
+    :func:`batches`): ``batches`` (one per partition per round), ``per_batch`` (messages per
+    batch) and ``ms_per_batch`` (the stage's timed steps per batch, see :func:`parse_batches`)."""
     total: dict[str, list[float]] = {}
     for b, a in zip(before, after, strict=True):
         for stage, (n, msgs, secs) in a.items():
@@ -405,9 +399,22 @@ def rounds_delta(before: list[dict[str, tuple[float, float, float]]],
             row[0] += n - n0
             row[1] += msgs - m0
             row[2] += secs - s0
-    return {stage: {"rounds": int(n), "per_round": round(msgs / n, 1) if n else 0.0,
-                    "ms_per_round": round(secs / n * 1e3, 2) if n else 0.0}
+    return {stage: {"batches": int(n), "per_batch": round(msgs / n, 1) if n else 0.0,
+                    "ms_per_batch": round(secs / n * 1e3, 2) if n else 0.0}
             for stage, (n, msgs, secs) in sorted(total.items())}
+
+
+def threads_delta(before: list[dict[str, float]], after: list[dict[str, float]],
+                  posts: int) -> dict[str, float]:
+    """Microseconds of CPU per post by kind of thread, summed over the workers (``before[i]``
+    and ``after[i]`` are worker i's :func:`thread_cpu_seconds`); kinds under 0.5 us are left
+    out."""
+    total: dict[str, float] = {}
+    for b, a in zip(before, after, strict=True):
+        for kind, secs in a.items():
+            total[kind] = total.get(kind, 0.0) + secs - b.get(kind, 0.0)
+    return {k: round(v / max(1, posts) * 1e6, 1) for k, v in
+            sorted(total.items(), key=lambda kv: -kv[1]) if v / max(1, posts) * 1e6 >= 0.5}
 
 
 def _own_cpu() -> float:

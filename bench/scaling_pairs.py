@@ -1,15 +1,14 @@
-"""Why two workers are not twice one: rate, CPU per post and rounds per stage, 1 and 2 workers.
+"""Why two workers are not twice one: rate, CPU per post and batches per stage, 1 and 2 workers.
 
-    python bench/scaling_rounds.py [--posts N] [--pairs K] [--machine] [--bootstrap HOST:PORT]
-                                   [--env NAME=VALUE ...]
+    python bench/scaling_pairs.py [--posts N] [--pairs K] [--machine] [--bootstrap HOST:PORT]
+                                  [--env NAME=VALUE ...]
 
 Each pair runs the bench's stable-group phase (``Bench.scaling``: the workers are ready on
 empty topics, then the posts are produced one per message) with one worker, then with two.
-Printed per run: posts/s, the workers' CPU per post, and per stage the rounds all workers
-ran, the messages per round and the milliseconds its timed steps took per round (from the
-workers' ``/metrics``: ``benchmark.rounds``). If each round has a fixed cost and two workers
-run as many rounds as one with half the messages in each, the CPU per post of two workers
-is higher by that fixed cost (docs/performance.md, session 16). With ``--machine``, before
+Printed per run: posts/s, the workers' CPU per post (all threads, and by kind of thread:
+``main`` is the event loop), and per stage the partition batches all workers ran (one per
+partition per round), the messages per batch and the milliseconds of the stage's timed steps
+per batch (from the workers' ``/metrics``: ``benchmark.batches``). With ``--machine``, before
 each pair, the machine's own two-process figures at that moment (``benchmachine.two_process``,
 the loop and the pipeline's processors, no Kafka). At the end, the medians over the pairs of
 the two-worker ratios: this machine's speed moves by tens of percent from minute to minute,
@@ -41,9 +40,13 @@ def main() -> None:
     ap.add_argument("--machine", action="store_true", help="measure the machine before each pair")
     args = ap.parse_args()
     posts = bm.generate_posts(args.posts)
+    bad = [item for item in args.env if "=" not in item or item.startswith(
+        ("DEINFLUENCE_APP_ID=", "DEINFLUENCE_DATA_DIR="))]
+    if bad:
+        ap.error(f"--env takes NAME=VALUE worker settings other than the group and data dir: {bad}")
     env = dict(item.split("=", 1) for item in args.env)
     ratios: list[dict[str, float]] = []
-    with tempfile.TemporaryDirectory(prefix="scaling-rounds-") as work:
+    with tempfile.TemporaryDirectory(prefix="scaling-pairs-") as work:
         for pair in range(args.pairs):
             for kind in ("loop", "stages") if args.machine else ():  # the ceiling now
                 print(f"pair {pair} machine, {kind}: {two_process(kind, pairs=3)}", flush=True)
@@ -52,8 +55,8 @@ def main() -> None:
                 workdir = Path(work) / f"{pair}-{workers}"
                 workdir.mkdir()
                 bench = bm.Bench(args.bootstrap, workdir, args.partitions, 600)
-                rate, _secs = bench.scaling(posts, workers, **env)
                 phase = f"stable_group_{workers}_workers"
+                rate, _secs = bench.scaling(posts, workers, phase=phase, **env)
                 cpu = bench.cpu[phase]
                 got[workers] = rate, {"us_per_post": cpu["workers_us_per_post"],
                                       **cpu["threads_us_per_post"]}
@@ -62,9 +65,9 @@ def main() -> None:
                       f"broker {cpu.get('broker', float('nan')):.2f} cores, "
                       f"bench {cpu['bench']:.2f} cores", flush=True)
                 print(f"    CPU per post by thread: {cpu['threads_us_per_post']}", flush=True)
-                for stage, row in bench.rounds[phase].items():
-                    print(f"    {stage:>8}: {row['rounds']:>6} rounds, {row['per_round']:>8.1f} "
-                          f"messages per round, {row['ms_per_round']:>7.2f} ms per round",
+                for stage, row in bench.batches[phase].items():
+                    print(f"    {stage:>8}: {row['batches']:>6} batches, {row['per_batch']:>8.1f} "
+                          f"messages per batch, {row['ms_per_batch']:>7.2f} ms per batch",
                           flush=True)
             ratios.append({"posts_per_s": got[2][0] / got[1][0]}
                           | {k: v / got[1][1][k] for k, v in got[2][1].items() if got[1][1].get(k)})
