@@ -255,14 +255,19 @@ def commit_ahead(bootstrap: str, group: str, by: dict[str, int]) -> dict[str, in
     return moved
 
 
-def test_a_second_worker_joins_and_leaves_mid_stream(clean, tmp_path):
+@pytest.mark.parametrize("standby", ["1", "0"])
+def test_a_second_worker_joins_and_leaves_mid_stream(clean, tmp_path, standby):
+    """Exact counts across two rebalances, with a warm standby copy of the moved partitions
+    (the default) and without one (``DEINFLUENCE_STANDBY_REPLICAS=0``: the first worker
+    rebuilds them from their changelogs when the second leaves)."""
     path = tmp_path / "rebalance.jsonl"
     lines = synthetic_posts(40_000, seed=9, mean_gap_s=4.0)
     path.write_bytes(b"\n".join(lines) + b"\n")
     expected = backfill(path, tmp_path / "bf")
     app_id = unique_app_id()
-    first = Worker(clean, tmp_path / "w1", app_id).start()
-    second = Worker(clean, tmp_path / "w2", app_id)
+    env = {"DEINFLUENCE_STANDBY_REPLICAS": standby}
+    first = Worker(clean, tmp_path / "w1", app_id, **env).start()
+    second = Worker(clean, tmp_path / "w2", app_id, **env)
     try:
         produce(clean, lines[:15_000])
         second.start()
