@@ -19,6 +19,7 @@ import platform
 import sys
 import time
 from argparse import Namespace
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -350,12 +351,8 @@ class Bench:
 
 def batches(child: Child) -> dict[str, tuple[float, float, float]]:
     """:func:`parse_batches` of a running worker's ``/metrics``; empty if it cannot be read."""
-    import urllib.request
-
-    url = f"http://127.0.0.1:{child.web_port}/metrics"  # type: ignore[attr-defined]
     try:
-        with urllib.request.urlopen(url, timeout=5) as r:
-            return parse_batches(r.read().decode())
+        return parse_batches(_get(child, "/metrics", 5).decode())
     except Exception:  # a figure of the report, never a reason to lose the run
         return {}
 
@@ -386,22 +383,28 @@ def parse_batches(text: str) -> dict[str, tuple[float, float, float]]:
     return {k: (v[0], v[1], v[2]) for k, v in out.items()}
 
 
+def _summed_deltas(before: list[Mapping[str, Sequence[float]]],
+                   after: list[Mapping[str, Sequence[float]]]) -> dict[str, list[float]]:
+    """Per key, ``after[i][key] - before[i][key]`` (element-wise) summed over the workers i;
+    a key missing from ``before[i]`` counts from zero."""
+    total: dict[str, list[float]] = {}
+    for b, a in zip(before, after, strict=True):
+        for key, values in a.items():
+            old = b.get(key, (0.0,) * len(values))
+            row = total.setdefault(key, [0.0] * len(values))
+            for j, (v, o) in enumerate(zip(values, old, strict=True)):
+                row[j] += v - o
+    return total
+
+
 def batches_delta(before: list[dict[str, tuple[float, float, float]]],
                   after: list[dict[str, tuple[float, float, float]]]) -> dict[str, dict[str, float]]:
     """Per stage, summed over the workers (``before[i]`` and ``after[i]`` are worker i's
     :func:`batches`): ``batches`` (one per partition per round), ``per_batch`` (messages per
     batch) and ``ms_per_batch`` (the stage's timed steps per batch, see :func:`parse_batches`)."""
-    total: dict[str, list[float]] = {}
-    for b, a in zip(before, after, strict=True):
-        for stage, (n, msgs, secs) in a.items():
-            n0, m0, s0 = b.get(stage, (0.0, 0.0, 0.0))
-            row = total.setdefault(stage, [0.0, 0.0, 0.0])
-            row[0] += n - n0
-            row[1] += msgs - m0
-            row[2] += secs - s0
     return {stage: {"batches": int(n), "per_batch": round(msgs / n, 1) if n else 0.0,
                     "ms_per_batch": round(secs / n * 1e3, 2) if n else 0.0}
-            for stage, (n, msgs, secs) in sorted(total.items())}
+            for stage, (n, msgs, secs) in sorted(_summed_deltas(before, after).items())}
 
 
 def threads_delta(before: list[dict[str, float]], after: list[dict[str, float]],
@@ -409,12 +412,11 @@ def threads_delta(before: list[dict[str, float]], after: list[dict[str, float]],
     """Microseconds of CPU per post by kind of thread, summed over the workers (``before[i]``
     and ``after[i]`` are worker i's :func:`thread_cpu_seconds`); kinds under 0.5 us are left
     out."""
-    total: dict[str, float] = {}
-    for b, a in zip(before, after, strict=True):
-        for kind, secs in a.items():
-            total[kind] = total.get(kind, 0.0) + secs - b.get(kind, 0.0)
-    return {k: round(v / max(1, posts) * 1e6, 1) for k, v in
-            sorted(total.items(), key=lambda kv: -kv[1]) if v / max(1, posts) * 1e6 >= 0.5}
+    total = _summed_deltas([{k: (v,) for k, v in b.items()} for b in before],
+                           [{k: (v,) for k, v in a.items()} for a in after])
+    per_post = {k: v / max(1, posts) * 1e6 for (k, (v,)) in total.items()}
+    return {k: round(us, 1) for k, us in sorted(per_post.items(), key=lambda kv: -kv[1])
+            if us >= 0.5}
 
 
 def _own_cpu() -> float:
@@ -423,13 +425,18 @@ def _own_cpu() -> float:
     return times.user + times.system
 
 
-def _ready(child: Child) -> bool:
+def _get(child: Child, path: str, timeout: float) -> bytes:
+    """The body of ``path`` on a worker's own HTTP port (health, metrics)."""
     import urllib.request
 
-    url = f"http://127.0.0.1:{child.web_port}/health/ready"  # type: ignore[attr-defined]
+    url = f"http://127.0.0.1:{child.web_port}{path}"  # type: ignore[attr-defined]
+    with urllib.request.urlopen(url, timeout=timeout) as r:
+        return bytes(r.read())
+
+
+def _ready(child: Child) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=2) as r:
-            return bool(json.loads(r.read()).get("ready"))
+        return bool(json.loads(_get(child, "/health/ready", 2)).get("ready"))
     except OSError:
         return False
 
