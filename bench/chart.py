@@ -20,7 +20,7 @@ BARS = [
     ("posts_per_s", "pipeline\none post\nper message"),
     ("two_workers_posts_per_s", "pipeline\n2nd worker\njoins mid-run"),
     ("stable_group_2_workers_posts_per_s", "pipeline\ntwo workers\n(stable group)"),
-    ("stable_group_2_workers_no_standby_posts_per_s", "two workers\nno standby\nreplicas"),
+    ("stable_group_2_workers_standby_posts_per_s", "two workers\none standby\nreplica each"),
     ("quix_posts_per_s", "Quix Streams\nsame job"),
     ("faust_naive_posts_per_s", "naive Faust\nsame job"),
 ]

@@ -7,6 +7,7 @@ plain values down.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -51,10 +52,12 @@ class Settings(BaseSettings):
     partitions: int = Field(8, description="Partitions of the topics that `topics create` makes")
     replication_factor: int = Field(1, description="Replication factor of created topics")
     app_id: str = Field("deinfluence", description="Faust app id = Kafka consumer group")
-    standby_replicas: int = Field(
-        1, ge=0, description="Faust's table_standby_replicas: how many other workers keep a warm copy "
-        "of each partition's state by reading its changelog (faster failover; each copy costs its "
-        "worker CPU per state write; with one worker there is nowhere to keep one)",
+    standby_replicas: int | Literal["auto"] = Field(
+        "auto", description="Faust's table_standby_replicas: how many other workers keep a warm copy "
+        "of each partition's state by reading its changelog. auto: 1 with rocksdb://, 0 with "
+        "memory:// (Faust's in-memory store keeps no changelog offsets, so a partition that moves "
+        "is rebuilt from the start of its changelog whatever a standby holds; a copy there only "
+        "costs its worker CPU per state write)",
     )
     store: str = Field("memory://", description="Faust table store: memory:// or rocksdb://")
     raw_input: str = Field(
@@ -96,6 +99,26 @@ class Settings(BaseSettings):
         if value not in {"auto", "native", "python"}:
             raise ValueError(f"classifier must be auto, native or python, got {value!r}")
         return value
+
+    @field_validator("standby_replicas", mode="before")
+    @classmethod
+    def _standby(cls, value: object) -> object:
+        text = str(value).strip().lower()
+        if text == "auto":
+            return "auto"
+        if not text.isdigit():
+            raise ValueError(f"standby_replicas must be auto or a whole number >= 0, got {value!r}")
+        return int(text)
+
+    def standby_copies(self) -> int:
+        """The ``table_standby_replicas`` Faust gets: ``standby_replicas``, ``auto`` resolved."""
+        if self.standby_replicas == "auto":
+            return 1 if self.store.startswith("rocksdb") else 0
+        return int(self.standby_replicas)
+
+    def standby_without_effect(self) -> bool:
+        """True when standby copies are asked for but the store cannot use them at failover."""
+        return self.standby_copies() > 0 and self.store.startswith("memory")
 
     @field_validator("raw_input")
     @classmethod

@@ -53,7 +53,7 @@ def make_app(settings: Settings) -> faust.App:
         stream_buffer_maxsize=max(4096, settings.batch_size * 2),
         autodiscover=False,
         table_cleanup_interval=3600.0,
-        table_standby_replicas=settings.standby_replicas,
+        table_standby_replicas=settings.standby_copies(),  # auto: 1 with rocksdb, 0 in memory
         logging_config=None,
         TableManager=SeekFirstTableManager,  # see streams.faustfixes
         Table=DurableTable,  # ditto: changelog writes the agents can await

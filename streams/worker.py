@@ -153,6 +153,11 @@ def run_worker(settings: Settings) -> int:
     worker.spinner = None
     log.info("worker starting: bootstrap=%s web=%s:%s", settings.bootstrap, settings.web_host,
              settings.web_port)
+    if settings.standby_without_effect():
+        log.warning("DEINFLUENCE_STANDBY_REPLICAS=%s with %s: each copy costs its worker CPU per "
+                    "state write, and none is used when partitions move (Faust's in-memory store "
+                    "rebuilds a moved partition from the start of its changelog); auto sets 0 here",
+                    settings.standby_replicas, settings.store)
     try:
         worker.execute_from_commandline()
     finally:  # after Faust stopped the agents: deliver what they queued, stop the thread

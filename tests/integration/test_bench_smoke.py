@@ -40,13 +40,13 @@ def test_bench_measures_every_figure(kafka, tmp_path):
     floor = result["passthrough_cpu"]
     assert floor["client_us_per_post"] > 0 and floor["broker_us_per_post"] > 0, floor
     assert result["stable_group_1_workers_posts_per_s"] > 0 and result["stable_group_2_workers_posts_per_s"] > 0
-    assert result["stable_group_2_workers_no_standby_posts_per_s"] > 0
-    assert result["two_workers_scaling_no_standby"] > 0
+    assert result["stable_group_2_workers_standby_posts_per_s"] > 0
+    assert result["two_workers_scaling_standby"] > 0
     spans = result["classified_span_posts_per_s"]
     assert set(spans) == {"single_posts", "envelopes", "two_workers_joining", "stable_group_1_workers",
-                          "stable_group_2_workers", "stable_group_2_workers_no_standby"}, spans
+                          "stable_group_2_workers", "stable_group_2_workers_standby"}, spans
     assert all(v > 0 for v in spans.values()), spans
-    for phase in ("stable_group_1_workers", "stable_group_2_workers", "stable_group_2_workers_no_standby"):
+    for phase in ("stable_group_1_workers", "stable_group_2_workers", "stable_group_2_workers_standby"):
         cpu = result[f"{phase}_cpu_cores"]
         assert cpu["workers"] > 0 and cpu["broker"] > 0 and cpu["seconds"] > 0, cpu
         assert cpu["workers_us_per_post"] > 0, cpu

@@ -1,0 +1,113 @@
+"""What a standby copy saves at failover, per store: the changelog records a worker replays
+when the other worker of a group of two leaves.
+
+    python bench/failover_replay.py [--posts N] [--stores memory rocksdb] [--standby N]
+                                    [--bootstrap HOST:PORT]
+
+Per store: two workers with ``DEINFLUENCE_STANDBY_REPLICAS=1`` (``--standby``) start on empty topics, the
+posts are produced and processed, then the second worker stops. From the first worker's log
+(Faust's "Highwater - Active" and "Reading Starts At - Active" tables of the recovery that
+follows) it prints, per changelog partition, where the replay started and the highwater,
+then the records replayed in all and the seconds until the worker was ready again. A start
+at the highwater means the standby copy was used; a start at -1 means the partition was
+rebuilt from the beginning of its changelog. ``rocksdb`` needs the extra
+(``pip install -e '.[rocksdb]'``). This is why ``DEINFLUENCE_STANDBY_REPLICAS=auto`` sets 0
+with memory:// and 1 with rocksdb:// (docs/performance.md, session 17).
+
+The topics are reset, as in ``deinfluence bench``: never point it at a broker whose topics
+matter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import tempfile
+import time
+from pathlib import Path
+
+from deinfluence import benchmark as bm
+from deinfluence.streams import topics
+
+ROW = re.compile(r"^\| (\S+)\s+\| (\d+)\s+\| (-?\d+)\s+\|$")
+
+
+def tables(text: str) -> dict[str, dict[tuple[str, int], int]]:
+    """Faust's logged offset tables by title: {(changelog topic, partition): offset}."""
+    out: dict[str, dict[tuple[str, int], int]] = {}
+    current: dict[tuple[str, int], int] | None = None
+    topic = ""
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("+"):  # a table's top border holds its title; the others none
+            title = line.strip("+-").strip()
+            if title:
+                current = out.setdefault(title, {})
+            continue
+        m = ROW.match(line)
+        if current is not None and m:
+            topic = topic if m.group(1) == "〃" else m.group(1)
+            current[(topic, int(m.group(2)))] = int(m.group(3))
+        elif not line.startswith("|"):
+            current = None
+    return out
+
+
+def failover(bootstrap: str, posts: list[dict], store: str, standby: int, work: Path) -> None:
+    bench = bm.Bench(bootstrap, work, 4, 900)
+    bm.reset_topics(bootstrap, 4)
+    env = {"DEINFLUENCE_STORE": f"{store}://", "DEINFLUENCE_STANDBY_REPLICAS": str(standby),
+           "DEINFLUENCE_LOG_LEVEL": "info"}
+    first = bench.worker(f"failover-{store}", **env)
+    app_id = first.app_id  # type: ignore[attr-defined]
+    second = bench.worker(f"failover-{store}x1", **{**env, "DEINFLUENCE_APP_ID": app_id,
+                          "DEINFLUENCE_DATA_DIR": str(work / f"{app_id}-1")})
+    try:
+        for _ in range(2):  # ready, and still ready once the join's rebalance settled
+            bm.wait(lambda: all(bm._ready(c) for c in (first, second)), 120, "two workers ready")
+            time.sleep(3)
+        progress = bm.GroupProgress(bootstrap, app_id, lambda t: t in set(topics.INTERNAL) | {topics.RAW})
+        bm.produce(bootstrap, topics.RAW, ((p["post_id"].encode(), bm.orjson.dumps(p)) for p in posts))
+        rate, _ = bench._track(first, progress, n=len(posts), what="two workers",
+                               first=lambda: bm.first_timestamp(bootstrap, topics.CLASSIFIED))
+        print(f"{store}, standby {standby}: {len(posts):,} posts at {rate:,.0f} posts/s; stopping the second worker",
+              flush=True)
+        time.sleep(5)  # the standby copies catch up
+        log = work / f"{app_id}.log"
+        mark = log.stat().st_size
+        started = time.monotonic()
+        second.stop()
+        time.sleep(2)
+        bm.wait(lambda: bm._ready(first), 180, "the first worker ready again")
+        ready = time.monotonic() - started
+        time.sleep(2)
+        found = tables(log.read_text(errors="replace")[mark:])
+        high, start = found.get("Highwater - Active", {}), found.get("Reading Starts At - Active", {})
+        replayed = 0
+        for tp in sorted(high):
+            n = high[tp] - max(start.get(tp, -1), -1)
+            replayed += max(n, 0)
+            print(f"    {tp[0]}[{tp[1]}]: replay from {start.get(tp)} to {high[tp]}: {n:,} records",
+                  flush=True)
+        print(f"{store}, standby {standby}: {replayed:,} changelog records replayed; ready again after {ready:.1f} s",
+              flush=True)
+    finally:
+        second.stop()
+        first.stop()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--posts", type=int, default=100_000)
+    ap.add_argument("--stores", nargs="*", default=["memory", "rocksdb"])
+    ap.add_argument("--standby", type=int, default=1, help="DEINFLUENCE_STANDBY_REPLICAS")
+    ap.add_argument("--bootstrap", default="127.0.0.1:19310")
+    args = ap.parse_args()
+    posts = bm.generate_posts(args.posts)
+    for store in args.stores:
+        with tempfile.TemporaryDirectory(prefix=f"failover-{store}-") as work:
+            failover(args.bootstrap, posts, store, args.standby, Path(work))
+
+
+if __name__ == "__main__":
+    main()
