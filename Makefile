@@ -14,7 +14,7 @@ NATIVE_STAMP := .local/native/.built
 $(STAMP): pyproject.toml $(NATIVE_STAMP)
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	@$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
-	@$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,fuzz]'
+	@$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,fuzz,rocksdb]'
 	@bash native/install.sh $(BIN)/pip .local/native
 	@touch $@
 

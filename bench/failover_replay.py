@@ -32,9 +32,9 @@ from deinfluence.streams import topics
 ROW = re.compile(r"^\| (\S+)\s+\| (\d+)\s+\| (-?\d+)\s+\|$")
 
 
-def tables(text: str) -> dict[str, dict[tuple[str, int], int]]:
-    """Faust's logged offset tables by title: {(changelog topic, partition): offset}."""
-    out: dict[str, dict[tuple[str, int], int]] = {}
+def tables(text: str) -> list[tuple[str, dict[tuple[str, int], int]]]:
+    """Faust's logged offset tables in order: (title, {(changelog topic, partition): offset})."""
+    out: list[tuple[str, dict[tuple[str, int], int]]] = []
     current: dict[tuple[str, int], int] | None = None
     topic = ""
     for line in text.splitlines():
@@ -42,7 +42,8 @@ def tables(text: str) -> dict[str, dict[tuple[str, int], int]]:
         if line.startswith("+"):  # a table's top border holds its title; the others none
             title = line.strip("+-").strip()
             if title:
-                current = out.setdefault(title, {})
+                current = {}
+                out.append((title, current))
             continue
         m = ROW.match(line)
         if current is not None and m:
@@ -51,6 +52,17 @@ def tables(text: str) -> dict[str, dict[tuple[str, int], int]]:
         elif not line.startswith("|"):
             current = None
     return out
+
+
+def replays(text: str) -> list[dict[tuple[str, int], tuple[int, int]]]:
+    """Per active recovery in ``text``: {(topic, partition): (start offset, highwater)}."""
+    found, high = [], {}
+    for title, rows in tables(text):
+        if title == "Highwater - Active":
+            high = rows
+        elif title == "Reading Starts At - Active":
+            found.append({tp: (rows[tp], high[tp]) for tp in rows if tp in high})
+    return found
 
 
 def failover(bootstrap: str, posts: list[dict], store: str, standby: int, work: Path) -> None:
@@ -62,9 +74,14 @@ def failover(bootstrap: str, posts: list[dict], store: str, standby: int, work: 
     app_id = first.app_id  # type: ignore[attr-defined]
     second = bench.worker(f"failover-{store}x1", **{**env, "DEINFLUENCE_APP_ID": app_id,
                           "DEINFLUENCE_DATA_DIR": str(work / f"{app_id}-1")})
+
+    def both_ready() -> bool:
+        for c in (first, second):
+            c.check()  # a worker that died (e.g. no rocksdb extra) fails here, at once
+        return all(bm._ready(c) for c in (first, second))
     try:
         for _ in range(2):  # ready, and still ready once the join's rebalance settled
-            bm.wait(lambda: all(bm._ready(c) for c in (first, second)), 120, "two workers ready")
+            bm.wait(both_ready, 120, "two workers ready")
             time.sleep(3)
         progress = bm.GroupProgress(bootstrap, app_id, lambda t: t in set(topics.INTERNAL) | {topics.RAW})
         bm.produce(bootstrap, topics.RAW, ((p["post_id"].encode(), bm.orjson.dumps(p)) for p in posts))
@@ -74,23 +91,32 @@ def failover(bootstrap: str, posts: list[dict], store: str, standby: int, work: 
               flush=True)
         time.sleep(5)  # the standby copies catch up
         log = work / f"{app_id}.log"
-        mark = log.stat().st_size
+        mark = log.stat().st_size  # bytes: the tables hold multi-byte characters
+
+        def since() -> str:
+            return log.read_bytes()[mark:].decode(errors="replace")
+
         started = time.monotonic()
         second.stop()
-        time.sleep(2)
-        bm.wait(lambda: bm._ready(first), 180, "the first worker ready again")
+
+        def ready_again() -> bool:  # the recovery after the stop, not the readiness before it
+            first.check()
+            return "Worker ready" in since() and bm._ready(first)
+        bm.wait(ready_again, 180, "the first worker ready again")
         ready = time.monotonic() - started
         time.sleep(2)
-        found = tables(log.read_text(errors="replace")[mark:])
-        high, start = found.get("Highwater - Active", {}), found.get("Reading Starts At - Active", {})
+        found = replays(since())
+        if not found:
+            raise SystemExit(f"{store}: no recovery logged after the second worker stopped ({log})")
         replayed = 0
-        for tp in sorted(high):
-            n = high[tp] - max(start.get(tp, -1), -1)
-            replayed += max(n, 0)
-            print(f"    {tp[0]}[{tp[1]}]: replay from {start.get(tp)} to {high[tp]}: {n:,} records",
-                  flush=True)
-        print(f"{store}, standby {standby}: {replayed:,} changelog records replayed; ready again after {ready:.1f} s",
-              flush=True)
+        for k, recovery in enumerate(found):  # usually one; more if the group rebalanced again
+            for tp, (start, high) in sorted(recovery.items()):
+                n = max(high - max(start, -1), 0)
+                replayed += n
+                print(f"    recovery {k}: {tp[0]}[{tp[1]}]: replay from {start} to {high}: "
+                      f"{n:,} records", flush=True)
+        print(f"{store}, standby {standby}: {replayed:,} changelog records replayed in "
+              f"{len(found)} recovery; ready again after {ready:.1f} s", flush=True)
     finally:
         second.stop()
         first.stop()

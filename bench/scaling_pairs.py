@@ -13,7 +13,8 @@ each pair, the machine's own two-process figures at that moment (``benchmachine.
 the loop and the pipeline's processors, no Kafka). At the end, the medians over the pairs of
 the two-worker ratios: this machine's speed moves by tens of percent from minute to minute,
 so one pair says little. ``--env`` sets worker settings, e.g.
-``DEINFLUENCE_STANDBY_REPLICAS=0`` (no warm copies of the other worker's state).
+``DEINFLUENCE_STANDBY_REPLICAS=1`` (a warm copy of the other worker's state; the default,
+``auto``, keeps none with the in-memory store) or ``DEINFLUENCE_STORE=rocksdb://``.
 
 The topics are reset, as in ``deinfluence bench``: never point it at a broker whose topics
 matter.

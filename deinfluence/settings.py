@@ -6,6 +6,7 @@ plain values down.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -106,19 +107,23 @@ class Settings(BaseSettings):
         text = str(value).strip().lower()
         if text == "auto":
             return "auto"
-        if not text.isdigit():
+        if not re.fullmatch(r"[0-9]+", text):
             raise ValueError(f"standby_replicas must be auto or a whole number >= 0, got {value!r}")
         return int(text)
+
+    def store_scheme(self) -> str:
+        """``rocksdb``, ``memory``, ...: the store URL's scheme as Faust reads it (any case)."""
+        return self.store.strip().split(":", 1)[0].strip().lower()
 
     def standby_copies(self) -> int:
         """The ``table_standby_replicas`` Faust gets: ``standby_replicas``, ``auto`` resolved."""
         if self.standby_replicas == "auto":
-            return 1 if self.store.startswith("rocksdb") else 0
+            return 1 if self.store_scheme() == "rocksdb" else 0
         return int(self.standby_replicas)
 
     def standby_without_effect(self) -> bool:
         """True when standby copies are asked for but the store cannot use them at failover."""
-        return self.standby_copies() > 0 and self.store.startswith("memory")
+        return self.standby_copies() > 0 and self.store_scheme() == "memory"
 
     @field_validator("raw_input")
     @classmethod

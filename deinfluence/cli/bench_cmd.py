@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from deinfluence.benchkafka import REPO
+from deinfluence.settings import load_settings
 
 BENCH_PORT = 19310
 QUIX_PYTHON = REPO / ".local" / "quix-venv" / "bin" / "python"
@@ -132,6 +133,10 @@ def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, 
                 (2, "stable_group_2_workers_standby", "1", "2 workers, one standby replica each,")):
             out[f"{phase}_posts_per_s"], secs = bench.scaling(
                 posts, workers, phase=phase, DEINFLUENCE_STANDBY_REPLICAS=standby)
+            # what the workers ran with: they inherit this environment (DEINFLUENCE_STORE too)
+            resolved = load_settings(standby_replicas=standby)
+            out[f"{phase}_store"] = resolved.store
+            out[f"{phase}_standby_replicas"] = resolved.standby_copies()
             out[f"{phase}_cpu_cores"] = bench.cpu.get(phase, {})
             out[f"{phase}_batches"] = bench.batches.get(phase, {})
             bm.say(f"pipeline, {what} ready before the posts arrive: "

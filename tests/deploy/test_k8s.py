@@ -142,6 +142,10 @@ def test_statefulset_probes_state_and_grace(production) -> None:
     config = _configmap(production, "-config")["data"]
     assert mounts[claim["metadata"]["name"]] == config["DEINFLUENCE_DATA_DIR"]
     assert config["DEINFLUENCE_STORE"] == "rocksdb://"
+    # auto: one warm copy of each partition on another worker, which RocksDB can resume from
+    chart = Settings(store=config["DEINFLUENCE_STORE"],
+                     standby_replicas=config["DEINFLUENCE_STANDBY_REPLICAS"])
+    assert chart.standby_copies() == 1 and not chart.standby_without_effect()
     headless = [s for s in by_kind(production, "Service") if s["spec"].get("clusterIP") == "None"]
     assert [s["metadata"]["name"] for s in headless] == [sts["spec"]["serviceName"]]
 
@@ -152,7 +156,11 @@ def test_memory_store_renders_a_deployment_without_claims() -> None:
     deployment = one(docs, "Deployment")
     volumes = {v["name"]: v for v in deployment["spec"]["template"]["spec"]["volumes"]}
     assert "emptyDir" in volumes["data"]
-    assert _configmap(docs, "-config")["data"]["DEINFLUENCE_STORE"] == "memory://"
+    config = _configmap(docs, "-config")["data"]
+    assert config["DEINFLUENCE_STORE"] == "memory://"
+    # auto: no standby copies, which the in-memory store could not use at failover
+    assert Settings(store=config["DEINFLUENCE_STORE"],
+                    standby_replicas=config["DEINFLUENCE_STANDBY_REPLICAS"]).standby_copies() == 0
 
 
 def test_non_root_read_only_root_filesystem(production) -> None:

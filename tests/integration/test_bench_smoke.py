@@ -51,6 +51,9 @@ def test_bench_measures_every_figure(kafka, tmp_path):
         assert cpu["workers"] > 0 and cpu["broker"] > 0 and cpu["seconds"] > 0, cpu
         assert cpu["workers_us_per_post"] > 0, cpu
         assert cpu["threads_us_per_post"]["main"] > 0, cpu  # the event loop's own share
+        # the settings the phase ran with: the defaults (memory, so no standby), then one standby
+        assert result[f"{phase}_store"] == "memory://", phase
+        assert result[f"{phase}_standby_replicas"] == (1 if phase.endswith("_standby") else 0), phase
         # every stage ran partition batches, read from the workers' /metrics; the classify
         # batches hold every post once (2,000 posts, none dead-lettered)
         batches = result[f"{phase}_batches"]
