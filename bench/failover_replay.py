@@ -27,7 +27,6 @@ import time
 from pathlib import Path
 
 from deinfluence import benchmark as bm
-from deinfluence.streams import topics
 
 ROW = re.compile(r"^\| (\S+)\s+\| (\d+)\s+\| (-?\d+)\s+\|$")
 
@@ -67,30 +66,14 @@ def replays(text: str) -> list[dict[tuple[str, int], tuple[int, int]]]:
 
 def failover(bootstrap: str, posts: list[dict], store: str, standby: int, work: Path) -> None:
     bench = bm.Bench(bootstrap, work, 4, 900)
-    bm.reset_topics(bootstrap, 4)
     env = {"DEINFLUENCE_STORE": f"{store}://", "DEINFLUENCE_STANDBY_REPLICAS": str(standby),
            "DEINFLUENCE_LOG_LEVEL": "info"}
-    first = bench.worker(f"failover-{store}", **env)
-    app_id = first.app_id  # type: ignore[attr-defined]
-    second = bench.worker(f"failover-{store}x1", **{**env, "DEINFLUENCE_APP_ID": app_id,
-                          "DEINFLUENCE_DATA_DIR": str(work / f"{app_id}-1")})
-
-    def both_ready() -> bool:
-        for c in (first, second):
-            c.check()  # a worker that died (e.g. no rocksdb extra) fails here, at once
-        return all(bm._ready(c) for c in (first, second))
-    try:
-        for _ in range(2):  # ready, and still ready once the join's rebalance settled
-            bm.wait(both_ready, 120, "two workers ready")
-            time.sleep(3)
-        progress = bm.GroupProgress(bootstrap, app_id, lambda t: t in set(topics.INTERNAL) | {topics.RAW})
-        bm.produce(bootstrap, topics.RAW, ((p["post_id"].encode(), bm.orjson.dumps(p)) for p in posts))
-        rate, _ = bench._track(first, progress, n=len(posts), what="two workers",
-                               first=lambda: bm.first_timestamp(bootstrap, topics.CLASSIFIED))
-        print(f"{store}, standby {standby}: {len(posts):,} posts at {rate:,.0f} posts/s; stopping the second worker",
-              flush=True)
+    with bench.stable_group(2, f"failover-{store}", **env) as (first, second):
+        rate, _ = bench.backlog((first, second), posts)
+        print(f"{store}, standby {standby}: {len(posts):,} posts at {rate:,.0f} posts/s; "
+              "stopping the second worker", flush=True)
         time.sleep(5)  # the standby copies catch up
-        log = work / f"{app_id}.log"
+        log = work / f"{first.app_id}.log"  # type: ignore[attr-defined]
         mark = log.stat().st_size  # bytes: the tables hold multi-byte characters
 
         def since() -> str:
@@ -98,11 +81,9 @@ def failover(bootstrap: str, posts: list[dict], store: str, standby: int, work: 
 
         started = time.monotonic()
         second.stop()
-
-        def ready_again() -> bool:  # the recovery after the stop, not the readiness before it
-            first.check()
-            return "Worker ready" in since() and bm._ready(first)
-        bm.wait(ready_again, 180, "the first worker ready again")
+        # the recovery after the stop, not the readiness from before it
+        bm.wait(lambda: "Worker ready" in since() and bench.ready(first), 180,
+                "the first worker ready again")
         ready = time.monotonic() - started
         time.sleep(2)
         found = replays(since())
@@ -117,9 +98,6 @@ def failover(bootstrap: str, posts: list[dict], store: str, standby: int, work: 
                       f"{n:,} records", flush=True)
         print(f"{store}, standby {standby}: {replayed:,} changelog records replayed in "
               f"{len(found)} recovery; ready again after {ready:.1f} s", flush=True)
-    finally:
-        second.stop()
-        first.stop()
 
 
 def main() -> None:

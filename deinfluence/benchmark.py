@@ -19,7 +19,8 @@ import platform
 import sys
 import time
 from argparse import Namespace
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -158,29 +159,11 @@ class Bench:
         settings of the workers.
         """
         phase = phase or f"stable_group_{workers}_workers"
-        reset_topics(self.bootstrap, self.partitions)
-        tag = phase.replace("_", "-")
-        children = [self.worker(tag, **worker_env)]
-        app_id = children[0].app_id  # type: ignore[attr-defined]
-        for k in range(1, workers):
-            children.append(self.worker(f"{tag}x{k}", **{**worker_env, "DEINFLUENCE_APP_ID": app_id,
-                                        "DEINFLUENCE_DATA_DIR": str(self.workdir / f"{app_id}-{k}")}))
-        internal = {topics.RAW, topics.ROUTED, topics.PARTIALS}
-        try:
-            def all_ready() -> bool:
-                for c in children:
-                    c.check()
-                return all(_ready(c) for c in children)
-            for _ in range(2):  # ready, and still ready once the last join's rebalance settled
-                wait(all_ready, 120, f"{workers} workers to be ready")
-                time.sleep(3)
-            progress = GroupProgress(self.bootstrap, app_id, lambda t: t in internal)
+        with self.stable_group(workers, phase.replace("_", "-"), **worker_env) as children:
             batches_before = [batches(c) for c in children]
             before = self._cpu_now(children)
             threads_before = [thread_cpu_seconds(c.pid) for c in children]
-            produce(self.bootstrap, topics.RAW, ((p["post_id"].encode(), orjson.dumps(p)) for p in posts))
-            result = self._track(children[0], progress, n=len(posts), what=f"{workers} workers",
-                                 first=lambda: first_timestamp(self.bootstrap, topics.CLASSIFIED))
+            result = self.backlog(children, posts)
             after = self._cpu_now(children)
             threads = [thread_cpu_seconds(c.pid) for c in children]
             self.batches[phase] = batches_delta(batches_before, [batches(c) for c in children])
@@ -196,9 +179,42 @@ class Bench:
                      # the same, by kind of thread: is it the event loop or the clients' threads
                      "threads_us_per_post": threads_delta(threads_before, threads, len(posts))}
             return result
+
+    @contextmanager
+    def stable_group(self, workers: int, tag: str, **worker_env: str) -> Iterator[list[Child]]:
+        """``workers`` workers of one new group (``tag`` names it and their data dirs) on
+        reset topics, each ready, and still ready once the last join's rebalance settled;
+        stopped on exit. A worker that dies fails the wait at once."""
+        reset_topics(self.bootstrap, self.partitions)
+        children = [self.worker(tag, **worker_env)]
+        app_id = children[0].app_id  # type: ignore[attr-defined]
+        for k in range(1, workers):
+            children.append(self.worker(f"{tag}x{k}", **{**worker_env, "DEINFLUENCE_APP_ID": app_id,
+                                        "DEINFLUENCE_DATA_DIR": str(self.workdir / f"{app_id}-{k}")}))
+        try:
+            for _ in range(2):
+                wait(lambda: all([self.ready(c) for c in children]), 120,
+                     f"{workers} workers to be ready")
+                time.sleep(3)
+            yield children
         finally:
             for c in children:
                 c.stop()
+
+    def backlog(self, children: Sequence[Child], posts: list[dict[str, Any]]) -> tuple[float, float]:
+        """(posts/s, seconds) of ``children`` (one group, from :meth:`stable_group`) over
+        ``posts`` produced one per message now."""
+        app_id = children[0].app_id  # type: ignore[attr-defined]
+        internal = {topics.RAW, topics.ROUTED, topics.PARTIALS}
+        progress = GroupProgress(self.bootstrap, app_id, lambda t: t in internal)
+        produce(self.bootstrap, topics.RAW, ((p["post_id"].encode(), orjson.dumps(p)) for p in posts))
+        return self._track(children[0], progress, n=len(posts), what=f"{len(children)} workers",
+                           first=lambda: first_timestamp(self.bootstrap, topics.CLASSIFIED))
+
+    def ready(self, child: Child) -> bool:
+        """Whether ``child`` answers ready on ``/health/ready`` (it is checked to be alive)."""
+        child.check()
+        return _ready(child)
 
     def _classified_span(self, phase: str, n: int) -> None:
         span = (last_timestamp(self.bootstrap, topics.CLASSIFIED)
