@@ -126,14 +126,8 @@ class Bench:
 
     def pipeline(self, n: int, workers: int = 1, phase: str = "pipeline") -> tuple[float, float, float]:
         """(posts/s, seconds, peak RSS MiB of the first worker) over the backlog."""
-        children = [self.worker(f"pipe{workers}")]
-        app_id = children[0].app_id  # type: ignore[attr-defined]
-        for k in range(1, workers):  # the same consumer group, a state dir of its own
-            children.append(self.worker(f"pipe{workers}x{k}", DEINFLUENCE_APP_ID=app_id,
-                                        DEINFLUENCE_DATA_DIR=str(self.workdir / f"{app_id}-{k}")))
-        group = children[0].app_id  # type: ignore[attr-defined]
-        internal = {topics.RAW, topics.ROUTED, topics.PARTIALS}
-        progress = GroupProgress(self.bootstrap, group, lambda t: t in internal)
+        children = self.group(workers, f"pipe{workers}")
+        progress = self._progress(children)
         try:
             rate, secs = self._track(children[0], progress, n=n, what="the pipeline worker",
                                      first=lambda: first_timestamp(self.bootstrap, topics.CLASSIFIED))
@@ -186,11 +180,7 @@ class Bench:
         reset topics, each ready, and still ready once the last join's rebalance settled;
         stopped on exit. A worker that dies fails the wait at once."""
         reset_topics(self.bootstrap, self.partitions)
-        children = [self.worker(tag, **worker_env)]
-        app_id = children[0].app_id  # type: ignore[attr-defined]
-        for k in range(1, workers):
-            children.append(self.worker(f"{tag}x{k}", **{**worker_env, "DEINFLUENCE_APP_ID": app_id,
-                                        "DEINFLUENCE_DATA_DIR": str(self.workdir / f"{app_id}-{k}")}))
+        children = self.group(workers, tag, **worker_env)
         try:
             for _ in range(2):
                 wait(lambda: all([self.ready(c) for c in children]), 120,
@@ -204,12 +194,26 @@ class Bench:
     def backlog(self, children: Sequence[Child], posts: list[dict[str, Any]]) -> tuple[float, float]:
         """(posts/s, seconds) of ``children`` (one group, from :meth:`stable_group`) over
         ``posts`` produced one per message now."""
-        app_id = children[0].app_id  # type: ignore[attr-defined]
-        internal = {topics.RAW, topics.ROUTED, topics.PARTIALS}
-        progress = GroupProgress(self.bootstrap, app_id, lambda t: t in internal)
+        progress = self._progress(children)
         produce(self.bootstrap, topics.RAW, ((p["post_id"].encode(), orjson.dumps(p)) for p in posts))
         return self._track(children[0], progress, n=len(posts), what=f"{len(children)} workers",
                            first=lambda: first_timestamp(self.bootstrap, topics.CLASSIFIED))
+
+    def group(self, workers: int, tag: str, **worker_env: str) -> list[Child]:
+        """``workers`` started workers of one consumer group (``tag`` names it), each with a
+        state dir of its own."""
+        children = [self.worker(tag, **worker_env)]
+        app_id = children[0].app_id  # type: ignore[attr-defined]
+        for k in range(1, workers):
+            children.append(self.worker(f"{tag}x{k}", **{**worker_env, "DEINFLUENCE_APP_ID": app_id,
+                                        "DEINFLUENCE_DATA_DIR": str(self.workdir / f"{app_id}-{k}")}))
+        return children
+
+    def _progress(self, children: Sequence[Child]) -> GroupProgress:
+        """The committed progress of ``children``'s group on every topic the pipeline reads."""
+        internal = {topics.RAW, topics.ROUTED, topics.PARTIALS}
+        return GroupProgress(self.bootstrap, children[0].app_id,  # type: ignore[attr-defined]
+                             lambda t: t in internal)
 
     def ready(self, child: Child) -> bool:
         """Whether ``child`` answers ready on ``/health/ready`` (it is checked to be alive)."""
