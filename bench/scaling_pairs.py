@@ -66,6 +66,7 @@ def main() -> None:
                       f"broker {cpu.get('broker', float('nan')):.2f} cores, "
                       f"bench {cpu['bench']:.2f} cores", flush=True)
                 print(f"    CPU per post by thread: {cpu['threads_us_per_post']}", flush=True)
+                print(f"    event loops, shares of the time: {cpu['event_loop']}", flush=True)
                 for stage, row in bench.batches[phase].items():
                     print(f"    {stage:>8}: {row['batches']:>6} batches, {row['per_batch']:>8.1f} "
                           f"messages per batch, {row['ms_per_batch']:>7.2f} ms per batch",

@@ -227,6 +227,18 @@ def thread_cpu_seconds(pid: int) -> dict[str, float]:
     return out
 
 
+def loop_schedstat(pid: int, root: Path = Path("/proc")) -> tuple[float, float] | None:
+    """(seconds on a CPU, seconds runnable but waiting for one) of process ``pid``'s main
+    thread, the event loop, from the scheduler's ``schedstat``; ``None`` when gone or when the
+    kernel keeps no such statistics. The rest of a span is time the loop slept (waiting for
+    the broker, a fetch, a timer)."""
+    try:
+        on_cpu, runqueue, _slices = (root / str(pid) / "task" / str(pid) / "schedstat").read_text().split()
+    except (OSError, ValueError):
+        return None
+    return int(on_cpu) / 1e9, int(runqueue) / 1e9
+
+
 class Child:
     """A child process in its own session (stopped with its whole process group)."""
 

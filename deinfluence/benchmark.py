@@ -37,6 +37,7 @@ from deinfluence.benchkafka import (
     first_timestamp,
     last_timestamp,
     local_broker_pid,
+    loop_schedstat,
     proc_cpu_seconds,
     produce,
     python_child,
@@ -157,9 +158,11 @@ class Bench:
             batches_before = [batches(c) for c in children]
             before = self._cpu_now(children)
             threads_before = [thread_cpu_seconds(c.pid) for c in children]
+            loops_before = [loop_schedstat(c.pid) for c in children]
             result = self.backlog(children, posts)
             after = self._cpu_now(children)
             threads = [thread_cpu_seconds(c.pid) for c in children]
+            loops = [loop_schedstat(c.pid) for c in children]
             self.batches[phase] = batches_delta(batches_before, [batches(c) for c in children])
             self._classified_span(phase, len(posts))
             wall = after["wall"] - before["wall"]
@@ -171,7 +174,10 @@ class Bench:
                      "workers_us_per_post": round((after["workers"] - before["workers"])
                                                   / len(posts) * 1e6, 1),
                      # the same, by kind of thread: is it the event loop or the clients' threads
-                     "threads_us_per_post": threads_delta(threads_before, threads, len(posts))}
+                     "threads_us_per_post": threads_delta(threads_before, threads, len(posts)),
+                     # where the event loops' wall time went: on a CPU, waiting for one
+                     # (the machine is short of cores), or asleep (waiting on I/O)
+                     "event_loop": loop_shares(loops_before, loops, wall)}
             return result
 
     @contextmanager
@@ -437,6 +443,20 @@ def threads_delta(before: list[dict[str, float]], after: list[dict[str, float]],
     per_post = {k: v / max(1, posts) * 1e6 for (k, (v,)) in total.items()}
     return {k: round(us, 1) for k, us in sorted(per_post.items(), key=lambda kv: -kv[1])
             if us >= 0.5}
+
+
+def loop_shares(before: Sequence[tuple[float, float] | None], after: Sequence[tuple[float, float] | None],
+                wall: float) -> dict[str, float]:
+    """The workers' event loops over ``wall`` seconds, as shares of it averaged over the
+    workers: ``on_cpu``, ``runqueue`` (runnable, waiting for a CPU) and ``sleeping`` (the
+    rest); ``{}`` when any worker has no :func:`~deinfluence.benchkafka.loop_schedstat`."""
+    pairs = list(zip(before, after, strict=True))
+    if not pairs or wall <= 0 or any(b is None or a is None for b, a in pairs):
+        return {}
+    on_cpu = sum(a[0] - b[0] for b, a in pairs) / len(pairs) / wall  # type: ignore[index]
+    runqueue = sum(a[1] - b[1] for b, a in pairs) / len(pairs) / wall  # type: ignore[index]
+    return {"on_cpu": round(on_cpu, 2), "runqueue": round(runqueue, 2),
+            "sleeping": round(max(0.0, 1 - on_cpu - runqueue), 2)}
 
 
 def _own_cpu() -> float:

@@ -11,6 +11,8 @@ raw messages that are plainly valid posts and leaves every other message to
 :func:`schemas.post.decode_message` (``tests/schemas/test_native_decode.py``).
 :func:`pane_counter` sums the combine stage's count vectors (``native/src/counts.rs``,
 checked against :func:`processors.counts.pane_counts_rows` in ``tests/processors/test_counts.py``).
+:func:`classified_tally` is the per-post loop of the worker's business metrics
+(``streams.metrics.WorkerMetrics.classified``, checked in ``tests/streams/test_metrics_api.py``).
 
 Without the compiled module (``pip install ./native`` needs a Rust toolchain) :data:`AVAILABLE`
 is false, the classifier runs in Python and the two fast paths are not used.
@@ -40,7 +42,7 @@ except ImportError:  # no compiled module: the Python engine is used
     _native = None
 
 AVAILABLE = _native is not None
-__all__ = ["AVAILABLE", "build_engine", "pane_counter", "post_checker"]
+__all__ = ["AVAILABLE", "build_engine", "classified_tally", "pane_counter", "post_checker"]
 
 
 class _CueTable:
@@ -159,6 +161,14 @@ def pane_counter(
         return None
     return _native.PaneCounter(
         n_counts, sorted(stance_cols.items()), other_stance_col, sorted(reason_cols.items()))
+
+
+def classified_tally() -> Callable[[list[dict[str, Any]]], tuple[dict[Any, int], ...] | None] | None:
+    """``deinfluence_native.tally_classified``, or ``None`` without the module (or with a
+    wheel built before it). It returns the five ``Counter``s of
+    ``WorkerMetrics.classified``'s loop as dicts, keys in the same order, or ``None`` where
+    Python must count."""
+    return getattr(_native, "tally_classified", None)
 
 
 @functools.cache

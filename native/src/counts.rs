@@ -204,3 +204,134 @@ impl PaneCounter {
         Ok(Some(out))
     }
 }
+
+/// Counts of `(first, second)` label pairs in the order they are first met (a Python
+/// `Counter`'s order); the lookup key is length-prefixed, so no pair can pass for another.
+#[derive(Default)]
+struct OrderedTally {
+    index: FxHashMap<Vec<u8>, usize>,
+    order: Vec<(String, Option<String>, i64)>,
+    key: Vec<u8>,
+}
+
+impl OrderedTally {
+    fn add(&mut self, first: &str, second: Option<&str>) {
+        self.key.clear();
+        self.key.extend_from_slice(&first.len().to_le_bytes());
+        self.key.extend_from_slice(first.as_bytes());
+        if let Some(s) = second {
+            self.key.extend_from_slice(s.as_bytes());
+        }
+        if let Some(&at) = self.index.get(self.key.as_slice()) {
+            self.order[at].2 += 1;
+            return;
+        }
+        self.index.insert(self.key.clone(), self.order.len());
+        self.order.push((first.to_owned(), second.map(str::to_owned), 1));
+    }
+
+    fn into_dict<'py>(self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let out = PyDict::new(py);
+        for (first, second, n) in self.order {
+            match second {
+                Some(s) => out.set_item(PyTuple::new(py, [first, s])?, n)?,
+                None => out.set_item(first, n)?,
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Each string of `post.get(name) or ()` into `tally` (paired with `second`); `Err(())`: not
+/// `None`, missing or a list of exact strings.
+fn tally_strings(
+    value: Option<Bound<'_, PyAny>>,
+    tally: &mut OrderedTally,
+    second: Option<&str>,
+) -> Result<(), ()> {
+    let Some(value) = value else { return Ok(()) };
+    if value.is_none() {
+        return Ok(());
+    }
+    let list = value.cast_exact::<PyList>().map_err(|_| ())?;
+    for item in list.iter() {
+        let s = item.cast_exact::<PyString>().map_err(|_| ())?;
+        tally.add(s.to_str().map_err(|_| ())?, second);
+    }
+    Ok(())
+}
+
+/// Native `streams.metrics.tally_classified`, the per-post loop of the worker's business
+/// metrics: the batch's `(overall, reasons, brands, hashtags, redirects)` counts as that
+/// function's `Counter`s hold them, keys in the same first-met order (the cardinality guards
+/// meet keys in that order). `None`: a post this does not read exactly as Python does (not a
+/// dict, a stance that is not a string, a `targets` that is not a dict of strings, a list
+/// field that is not a list of strings, a lone surrogate): Python counts the batch.
+/// `tests/streams/test_metrics_tally.py` compares the two.
+#[pyfunction]
+pub fn tally_classified<'py>(
+    py: Python<'py>,
+    posts: &Bound<'py, PyList>,
+) -> PyResult<Option<Bound<'py, PyTuple>>> {
+    let (k_stance, k_sponsored, k_reasons, k_targets, k_hashtags) = (
+        PyString::intern(py, "stance"),
+        PyString::intern(py, "sponsored"),
+        PyString::intern(py, "reasons"),
+        PyString::intern(py, "targets"),
+        PyString::intern(py, "hashtags"),
+    );
+    let mut overall = OrderedTally::default();
+    let mut reasons = OrderedTally::default();
+    let mut brands = OrderedTally::default();
+    let mut hashtags = OrderedTally::default();
+    let mut redirects = OrderedTally::default();
+    let mut targets: Vec<(Bound<'py, PyString>, Bound<'py, PyString>)> = Vec::new();
+    for post in posts.iter() {
+        let Ok(post) = post.cast_exact::<PyDict>() else { return Ok(None) };
+        let Some(stance) = post.get_item(&k_stance)? else { return Ok(None) };
+        let Ok(stance) = stance.cast_exact::<PyString>() else { return Ok(None) };
+        let Ok(stance) = stance.to_str() else { return Ok(None) };
+        let sponsored = match post.get_item(&k_sponsored)? {
+            Some(s) => s.is_truthy()?,
+            None => false,
+        };
+        overall.add(stance, Some(if sponsored { "true" } else { "false" }));
+        if tally_strings(post.get_item(&k_reasons)?, &mut reasons, None).is_err() {
+            return Ok(None);
+        }
+        targets.clear();
+        if let Some(t) = post.get_item(&k_targets)? {
+            if t.is_truthy()? {
+                let Ok(t) = t.cast_exact::<PyDict>() else { return Ok(None) };
+                for (b, s) in t.iter() {
+                    let (Ok(b), Ok(s)) = (b.cast_exact::<PyString>(), s.cast_exact::<PyString>()) else {
+                        return Ok(None);
+                    };
+                    let (Ok(bs), Ok(ss)) = (b.to_str(), s.to_str()) else { return Ok(None) };
+                    brands.add(bs, Some(ss));
+                    targets.push((b.clone(), s.clone()));
+                }
+            }
+        }
+        if tally_strings(post.get_item(&k_hashtags)?, &mut hashtags, Some(stance)).is_err() {
+            return Ok(None);
+        }
+        if targets.len() > 1 {
+            for (away, s) in &targets {
+                if s.to_str()? != "deinfluencing" {
+                    continue;
+                }
+                for (toward, s2) in &targets {
+                    if s2.to_str()? == "promoting" {
+                        redirects.add(away.to_str()?, Some(toward.to_str()?));
+                    }
+                }
+            }
+        }
+    }
+    let parts = [overall, reasons, brands, hashtags, redirects]
+        .into_iter()
+        .map(|t| t.into_dict(py))
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(Some(PyTuple::new(py, parts)?))
+}

@@ -1700,5 +1700,6 @@ fn deinfluence_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Engine>()?;
     m.add_class::<post::PostChecker>()?;
     m.add_class::<counts::PaneCounter>()?;
+    m.add_function(wrap_pyfunction!(counts::tally_classified, m)?)?;
     Ok(())
 }

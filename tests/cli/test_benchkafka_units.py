@@ -7,9 +7,14 @@ import subprocess
 import sys
 import time
 
-from deinfluence.benchkafka import proc_cpu_seconds, proc_memory_mib, thread_cpu_seconds
+from deinfluence.benchkafka import (
+    loop_schedstat,
+    proc_cpu_seconds,
+    proc_memory_mib,
+    thread_cpu_seconds,
+)
 from deinfluence.benchmachine import _cpu_loop, _stage_loop
-from deinfluence.benchmark import batches_delta, parse_batches, threads_delta
+from deinfluence.benchmark import batches_delta, loop_shares, parse_batches, threads_delta
 
 
 def test_cpu_seconds_count_every_thread_of_a_busy_child():
@@ -105,6 +110,28 @@ def test_thread_cpu_tells_the_event_loop_from_the_other_threads():
     assert others >= 0.75, by_kind
     assert by_kind["main"] < 0.5, by_kind  # start-up only
     assert thread_cpu_seconds(child.pid) == {}  # gone
+
+
+def test_event_loop_shares_split_on_cpu_runqueue_and_sleep(tmp_path):
+    """The scheduler's figures of a main thread (nanoseconds on a CPU, waiting for one), and
+    the shares over a span averaged over the workers; a missing worker gives none."""
+    task = tmp_path / "42" / "task" / "42"
+    task.mkdir(parents=True)
+    (task / "schedstat").write_text("1500000000 250000000 9000\n")
+    assert loop_schedstat(42, root=tmp_path) == (1.5, 0.25)
+    assert loop_schedstat(43, root=tmp_path) is None
+    # worker 0: 6 s on a CPU and 2 s waiting over 10 s; worker 1: 8 s and 1 s
+    assert loop_shares([(1.0, 0.5), (0.0, 0.0)], [(7.0, 2.5), (8.0, 1.0)], 10.0) == {
+        "on_cpu": 0.7, "runqueue": 0.15, "sleeping": 0.15}
+    assert loop_shares([(1.0, 0.5), None], [(7.0, 2.5), (8.0, 1.0)], 10.0) == {}
+    # this process's own thread, while it spins: mostly on a CPU
+    me = loop_schedstat(os.getpid())
+    if me is not None:  # kernels without schedstats give none
+        start = time.monotonic()
+        while time.monotonic() - start < 0.3:
+            pass
+        shares = loop_shares([me], [loop_schedstat(os.getpid())], time.monotonic() - start)
+        assert shares["on_cpu"] > 0.3, shares
 
 
 def test_per_post_and_per_batch_figures_sum_over_the_workers():

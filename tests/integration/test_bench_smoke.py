@@ -51,6 +51,8 @@ def test_bench_measures_every_figure(kafka, tmp_path):
         assert cpu["workers"] > 0 and cpu["broker"] > 0 and cpu["seconds"] > 0, cpu
         assert cpu["workers_us_per_post"] > 0, cpu
         assert cpu["threads_us_per_post"]["main"] > 0, cpu  # the event loop's own share
+        loop = cpu["event_loop"]  # on a CPU, waiting for one, asleep: shares of the span
+        assert loop["on_cpu"] > 0 and loop["runqueue"] >= 0 and loop["sleeping"] >= 0, cpu
         # the settings the phase ran with: the defaults (memory, so no standby), then one standby
         assert result[f"{phase}_store"] == "memory://", phase
         assert result[f"{phase}_standby_replicas"] == (1 if phase.endswith("_standby") else 0), phase
