@@ -12,7 +12,7 @@ raw messages that are plainly valid posts and leaves every other message to
 :func:`pane_counter` sums the combine stage's count vectors (``native/src/counts.rs``,
 checked against :func:`processors.counts.pane_counts_rows` in ``tests/processors/test_counts.py``).
 :func:`classified_tally` is the per-post loop of the worker's business metrics
-(``streams.metrics.WorkerMetrics.classified``, checked in ``tests/streams/test_metrics_api.py``).
+(``streams.metrics.WorkerMetrics.classified``, checked in ``tests/streams/test_metrics_tally.py``).
 
 Without the compiled module (``pip install ./native`` needs a Rust toolchain) :data:`AVAILABLE`
 is false, the classifier runs in Python and the two fast paths are not used.

@@ -33,16 +33,25 @@ struct Post<'a> {
     reason_cols: &'a [usize],
 }
 
-/// `post.get(name) or default`, as a list of exact strings; `Err(())`: something else.
-fn strings(value: Option<Bound<'_, PyAny>>) -> Result<Vec<String>, ()> {
-    let Some(value) = value else { return Ok(Vec::new()) };
+/// Calls `f` with each string of `post.get(name) or ()`; `Err(())`: the value is not missing,
+/// `None` or a list of exact strings (with UTF-8).
+fn each_string(value: Option<Bound<'_, PyAny>>, mut f: impl FnMut(&str)) -> Result<(), ()> {
+    let Some(value) = value else { return Ok(()) };
     if value.is_none() {
-        return Ok(Vec::new());
+        return Ok(());
     }
     let list = value.cast_exact::<PyList>().map_err(|_| ())?;
-    list.iter()
-        .map(|s| s.cast_exact::<PyString>().map_err(|_| ())?.to_str().map(str::to_owned).map_err(|_| ()))
-        .collect()
+    for item in list.iter() {
+        f(item.cast_exact::<PyString>().map_err(|_| ())?.to_str().map_err(|_| ())?);
+    }
+    Ok(())
+}
+
+/// `post.get(name) or default`, as a list of exact strings; `Err(())`: something else.
+fn strings(value: Option<Bound<'_, PyAny>>) -> Result<Vec<String>, ()> {
+    let mut out = Vec::new();
+    each_string(value, |s| out.push(s.to_owned()))?;
+    Ok(out)
 }
 
 impl PaneCounter {
@@ -242,25 +251,6 @@ impl OrderedTally {
     }
 }
 
-/// Each string of `post.get(name) or ()` into `tally` (paired with `second`); `Err(())`: not
-/// `None`, missing or a list of exact strings.
-fn tally_strings(
-    value: Option<Bound<'_, PyAny>>,
-    tally: &mut OrderedTally,
-    second: Option<&str>,
-) -> Result<(), ()> {
-    let Some(value) = value else { return Ok(()) };
-    if value.is_none() {
-        return Ok(());
-    }
-    let list = value.cast_exact::<PyList>().map_err(|_| ())?;
-    for item in list.iter() {
-        let s = item.cast_exact::<PyString>().map_err(|_| ())?;
-        tally.add(s.to_str().map_err(|_| ())?, second);
-    }
-    Ok(())
-}
-
 /// Native `streams.metrics.tally_classified`, the per-post loop of the worker's business
 /// metrics: the batch's `(overall, reasons, brands, hashtags, redirects)` counts as that
 /// function's `Counter`s hold them, keys in the same first-met order (the cardinality guards
@@ -296,7 +286,7 @@ pub fn tally_classified<'py>(
             None => false,
         };
         overall.add(stance, Some(if sponsored { "true" } else { "false" }));
-        if tally_strings(post.get_item(&k_reasons)?, &mut reasons, None).is_err() {
+        if each_string(post.get_item(&k_reasons)?, |r| reasons.add(r, None)).is_err() {
             return Ok(None);
         }
         targets.clear();
@@ -313,7 +303,7 @@ pub fn tally_classified<'py>(
                 }
             }
         }
-        if tally_strings(post.get_item(&k_hashtags)?, &mut hashtags, Some(stance)).is_err() {
+        if each_string(post.get_item(&k_hashtags)?, |t| hashtags.add(t, Some(stance))).is_err() {
             return Ok(None);
         }
         if targets.len() > 1 {
