@@ -36,7 +36,9 @@ def main(src: Path, dst: Path) -> None:
     for i, (_, v) in enumerate(bars):
         ax.text(i, v, f"{v:,.0f}", ha="center", va="bottom", fontsize=9)
     m = r.get("machine", {})
-    ax.set_title(f"deinfluence bench: {r.get('posts', 0):,} posts, {m.get('nproc')} cores, "
+    stable = (f" ({r['scaling_posts']:,} per stable group)"
+              if r.get("scaling_posts", r.get("posts")) != r.get("posts") else "")
+    ax.set_title(f"deinfluence bench: {r.get('posts', 0):,} posts{stable}, {m.get('nproc')} cores, "
                  f"p50 {r['p50_latency_s']:.2f} s / p99 {r['p99_latency_s']:.2f} s at "
                  f"{r.get('latency_rate', 0):,.0f} posts/s", fontsize=10)
     fig.tight_layout()

@@ -69,7 +69,7 @@ def failover(bootstrap: str, posts: list[dict], store: str, standby: int, work: 
     env = {"DEINFLUENCE_STORE": f"{store}://", "DEINFLUENCE_STANDBY_REPLICAS": str(standby),
            "DEINFLUENCE_LOG_LEVEL": "info"}
     with bench.stable_group(2, f"failover-{store}", **env) as (first, second):
-        rate, _ = bench.backlog((first, second), posts)
+        rate, _ = bench.backlog((first, second), bm.encode_posts(posts))
         print(f"{store}, standby {standby}: {len(posts):,} posts at {rate:,.0f} posts/s; "
               "stopping the second worker", flush=True)
         time.sleep(5)  # the standby copies catch up

@@ -69,6 +69,12 @@ def generate_posts(n: int, rate: float = 1000.0, seed: int = 7) -> list[dict[str
     return [posts[i % len(posts)] | {"post_id": f"b{i}"} for i in range(n)]  # exactly n
 
 
+def encode_posts(posts: Sequence[Mapping[str, Any]]) -> list[tuple[bytes, bytes]]:
+    """``(key, value)`` of each post, one post per message: encoded ahead of a measured
+    phase, so that the phase's clock and CPU figures hold the producing, not the encoding."""
+    return [(p["post_id"].encode(), orjson.dumps(p)) for p in posts]
+
+
 class Bench:
     def __init__(self, bootstrap: str, workdir: Path, partitions: int, timeout: float) -> None:
         self.bootstrap, self.workdir = bootstrap, workdir
@@ -115,7 +121,7 @@ class Bench:
     # -- phases ----------------------------------------------------------------
     def load(self, posts: list[dict[str, Any]], envelope: int | None) -> int:
         reset_topics(self.bootstrap, self.partitions, [BENCH_TOPIC, QUIX_OUT, FAUST_OUT, PASS_OUT])
-        single = [(p["post_id"].encode(), orjson.dumps(p)) for p in posts]
+        single = encode_posts(posts)
         if envelope:
             chunks = [posts[i:i + envelope] for i in range(0, len(posts), envelope)]
             produce(self.bootstrap, topics.RAW, ((c[0]["post_id"].encode(), orjson.dumps(c))
@@ -154,12 +160,13 @@ class Bench:
         settings of the workers.
         """
         phase = phase or f"stable_group_{workers}_workers"
+        values = encode_posts(posts)  # before the clock: the workers share this machine's cores
         with self.stable_group(workers, phase.replace("_", "-"), **worker_env) as children:
             batches_before = [batches(c) for c in children]
             before = self._cpu_now(children)
             threads_before = [thread_cpu_seconds(c.pid) for c in children]
             loops_before = [loop_schedstat(c.pid) for c in children]
-            result = self.backlog(children, posts)
+            result = self.backlog(children, values)
             after = self._cpu_now(children)
             threads = [thread_cpu_seconds(c.pid) for c in children]
             loops = [loop_schedstat(c.pid) for c in children]
@@ -197,12 +204,13 @@ class Bench:
             for c in children:
                 c.stop()
 
-    def backlog(self, children: Sequence[Child], posts: list[dict[str, Any]]) -> tuple[float, float]:
+    def backlog(self, children: Sequence[Child],
+                values: Sequence[tuple[bytes, bytes]]) -> tuple[float, float]:
         """(posts/s, seconds) of ``children`` (one group, from :meth:`stable_group`) over
-        ``posts`` produced one per message now."""
+        ``values`` (:func:`encode_posts`) produced one per message now."""
         progress = self._progress(children)
-        produce(self.bootstrap, topics.RAW, ((p["post_id"].encode(), orjson.dumps(p)) for p in posts))
-        return self._track(children[0], progress, n=len(posts), what=f"{len(children)} workers",
+        produce(self.bootstrap, topics.RAW, values)
+        return self._track(children[0], progress, n=len(values), what=f"{len(children)} workers",
                            first=lambda: first_timestamp(self.bootstrap, topics.CLASSIFIED))
 
     def group(self, workers: int, tag: str, **worker_env: str) -> list[Child]:

@@ -28,6 +28,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--posts", type=int, default=100_000,
                    help="backlog size (default 100,000: rates are measured between the first output "
                    "and the last commit, commits come every second, so short runs read low)")
+    p.add_argument("--scaling-posts", type=int, default=None,
+                   help="backlog of each stable-group phase, one and two workers (default 4 x "
+                   "--posts: 100,000 posts lasted 3 to 5 s there, and their two-worker ratio moved "
+                   "from 1.35 to 1.77 x between runs)")
     p.add_argument("--duration", type=float, default=30.0,
                    help="seconds of steady production in the latency phase (default 30)")
     p.add_argument("--rate", type=float, default=1000.0,
@@ -42,6 +46,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--skip", default="", help="comma-separated phases to skip: quix,faust,two")
     p.add_argument("--timeout", type=float, default=300.0, help="max seconds per phase")
     p.set_defaults(func=run)
+
+
+def scaling_posts(args: argparse.Namespace) -> int:
+    """Posts in each stable-group phase's backlog: ``--scaling-posts``, or 4 x ``--posts``."""
+    return args.scaling_posts if args.scaling_posts is not None else 4 * args.posts
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
         bootstrap = args.bootstrap
     results: dict[str, Any] = {"machine": bm.machine(), "versions": bm.versions(),
                                "posts": args.posts, "event_rate": args.rate, "partitions": args.partitions,
-                               "envelope": args.envelope, "bootstrap": bootstrap}
+                               "envelope": args.envelope, "bootstrap": bootstrap,
+                               "scaling_posts": scaling_posts(args)}
     started = time.monotonic()
     try:
         bench = bm.Bench(bootstrap, workdir, args.partitions, args.timeout)
@@ -127,12 +137,16 @@ def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, 
         # two workers with one standby replica each, what rocksdb:// gets by default: each worker
         # also replays the other's changelog records to keep a warm copy of its state, a cost a
         # single worker does not have (docs/performance.md, sessions 16 and 17)
+        scaling_n = scaling_posts(args)
+        if scaling_n != n:
+            bm.say(f"generating {scaling_n:,} posts for the stable-group phases")
+        backlog = posts if scaling_n == n else bm.generate_posts(scaling_n, args.rate)
         for workers, phase, standby, what in (
                 (1, "stable_group_1_workers", "auto", "1 worker"),
                 (2, "stable_group_2_workers", "auto", "2 workers"),
                 (2, "stable_group_2_workers_standby", "1", "2 workers, one standby replica each,")):
             out[f"{phase}_posts_per_s"], secs = bench.scaling(
-                posts, workers, phase=phase, DEINFLUENCE_STANDBY_REPLICAS=standby)
+                backlog, workers, phase=phase, DEINFLUENCE_STANDBY_REPLICAS=standby)
             # what the workers ran with: they inherit this environment (DEINFLUENCE_STORE too)
             resolved = load_settings(standby_replicas=standby)
             out[f"{phase}_store"] = resolved.store

@@ -261,3 +261,27 @@ def test_faust_memory_store_keeps_no_changelog_offsets():
     assert memory.persisted is None
     assert asyncio.run(takeover(memory)) == -1  # replayed from the earliest offset
     assert asyncio.run(takeover(Table(500))) == 500  # rocksdb: resumes where the copy is
+
+
+def test_stable_group_backlog_is_four_times_posts_unless_set():
+    """``deinfluence bench --scaling-posts``: 4 x ``--posts`` by default, so a stable-group
+    phase lasts long enough for a steady two-worker ratio; a value given is taken as is."""
+    from deinfluence.cli import build_parser
+    from deinfluence.cli.bench_cmd import scaling_posts
+
+    parse = build_parser().parse_args
+    assert scaling_posts(parse(["bench"])) == 400_000
+    assert scaling_posts(parse(["bench", "--posts", "2000"])) == 8_000
+    assert scaling_posts(parse(["bench", "--posts", "2000", "--scaling-posts", "3000"])) == 3_000
+
+
+def test_backlog_values_are_encoded_posts_keyed_by_post_id():
+    """``encode_posts``: what a stable-group phase produces, encoded before its clock starts."""
+    import orjson
+
+    from deinfluence.benchmark import encode_posts, generate_posts
+
+    posts = generate_posts(50)
+    values = encode_posts(posts)
+    assert [k for k, _ in values] == [p["post_id"].encode() for p in posts]
+    assert [orjson.loads(v) for _, v in values] == posts

@@ -25,7 +25,7 @@ def test_bench_measures_every_figure(kafka, tmp_path):
     env = {**os.environ, "DEINFLUENCE_BENCH_WEB_PORT": str(base_port() + 40)}
     proc = subprocess.run(
         [sys.executable, "-m", "deinfluence", "bench", "--posts", "2000", "--duration", "4",
-         "--envelope", "100", "--partitions", "2", "--bootstrap", kafka.bootstrap,
+         "--envelope", "100", "--partitions", "2", "--scaling-posts", "3000", "--bootstrap", kafka.bootstrap,
          "--workdir", str(tmp_path / "work"), "--timeout", "90", "--json", str(out)],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=420,
     )
@@ -39,6 +39,7 @@ def test_bench_measures_every_figure(kafka, tmp_path):
     assert result["passthrough_posts_per_s"] > 0, result
     floor = result["passthrough_cpu"]
     assert floor["client_us_per_post"] > 0 and floor["broker_us_per_post"] > 0, floor
+    assert result["scaling_posts"] == 3000, result["scaling_posts"]  # the stable-group backlog
     assert result["stable_group_1_workers_posts_per_s"] > 0 and result["stable_group_2_workers_posts_per_s"] > 0
     assert result["stable_group_2_workers_standby_posts_per_s"] > 0
     assert result["two_workers_scaling_standby"] > 0
@@ -57,12 +58,12 @@ def test_bench_measures_every_figure(kafka, tmp_path):
         assert result[f"{phase}_store"] == "memory://", phase
         assert result[f"{phase}_standby_replicas"] == (1 if phase.endswith("_standby") else 0), phase
         # every stage ran partition batches, read from the workers' /metrics; the classify
-        # batches hold every post once (2,000 posts, none dead-lettered)
+        # batches hold every post of the phase's backlog once (3,000 posts, none dead-lettered)
         batches = result[f"{phase}_batches"]
         assert set(batches) == {"classify", "combine", "rollup"}, batches
         assert all(r["batches"] > 0 and r["per_batch"] > 0 for r in batches.values()), batches
         assert batches["classify"]["batches"] * batches["classify"]["per_batch"] == pytest.approx(
-            2000, abs=0.05 * batches["classify"]["batches"] + 1), batches
+            3000, abs=0.05 * batches["classify"]["batches"] + 1), batches
     assert 0.5 < result["machine_two_process_scaling"] < 3, result["machine_two_process_scaling"]
     stages = result["machine_two_process_stages"]
     assert 0.5 < stages["scaling"] < 3 and stages["cpu_ratio"] > 0, stages
