@@ -42,7 +42,7 @@ def main() -> None:
     ap.add_argument("--env", nargs="*", default=[], help="worker settings NAME=VALUE")
     ap.add_argument("--machine", action="store_true", help="measure the machine before each pair")
     args = ap.parse_args()
-    posts = bm.generate_posts(args.posts)
+    values = bm.encode_posts(bm.generate_posts(args.posts))
     bad = [item for item in args.env if "=" not in item or item.startswith(
         ("DEINFLUENCE_APP_ID=", "DEINFLUENCE_DATA_DIR="))]
     if bad:
@@ -59,7 +59,7 @@ def main() -> None:
                 workdir.mkdir()
                 bench = bm.Bench(args.bootstrap, workdir, args.partitions, 600)
                 phase = f"stable_group_{workers}_workers"
-                rate, _secs = bench.scaling(posts, workers, phase=phase, **env)
+                rate, _secs = bench.scaling(values, workers, phase=phase, **env)
                 cpu = bench.cpu[phase]
                 got[workers] = rate, {"us_per_post": cpu["workers_us_per_post"],
                                       **cpu["threads_us_per_post"]}

@@ -144,10 +144,11 @@ class Bench:
             for c in children:
                 c.stop()
 
-    def scaling(self, posts: list[dict[str, Any]], workers: int, phase: str | None = None,
+    def scaling(self, values: Sequence[tuple[bytes, bytes]], workers: int, phase: str | None = None,
                 **worker_env: str) -> tuple[float, float]:
         """(posts/s, seconds) of ``workers`` workers whose group is stable before the posts
-        arrive: the workers start on empty topics, the backlog is produced once every one of
+        arrive: the workers start on empty topics, the backlog (``values``, one post each,
+        encoded by :func:`encode_posts` before the clock) is produced once every one of
         them is ready, so no rebalance falls inside the measured time (in :meth:`pipeline`, a
         second worker joining mid-run stops both for the rebalance).
 
@@ -160,7 +161,6 @@ class Bench:
         settings of the workers.
         """
         phase = phase or f"stable_group_{workers}_workers"
-        values = encode_posts(posts)  # before the clock: the workers share this machine's cores
         with self.stable_group(workers, phase.replace("_", "-"), **worker_env) as children:
             batches_before = [batches(c) for c in children]
             before = self._cpu_now(children)
@@ -171,7 +171,7 @@ class Bench:
             threads = [thread_cpu_seconds(c.pid) for c in children]
             loops = [loop_schedstat(c.pid) for c in children]
             self.batches[phase] = batches_delta(batches_before, [batches(c) for c in children])
-            self._classified_span(phase, len(posts))
+            self._classified_span(phase, len(values))
             wall = after["wall"] - before["wall"]
             self.cpu[phase] = {
                 k: round((after[k] - before[k]) / wall, 2) for k in before if k != "wall"
@@ -179,9 +179,9 @@ class Bench:
                      # what the workers spent per post, all threads: equal for one and two
                      # workers if a second worker costs nothing but its own share of the work
                      "workers_us_per_post": round((after["workers"] - before["workers"])
-                                                  / len(posts) * 1e6, 1),
+                                                  / len(values) * 1e6, 1),
                      # the same, by kind of thread: is it the event loop or the clients' threads
-                     "threads_us_per_post": threads_delta(threads_before, threads, len(posts)),
+                     "threads_us_per_post": threads_delta(threads_before, threads, len(values)),
                      # where the event loops' wall time went: on a CPU, waiting for one
                      # (the machine is short of cores), or asleep (waiting on I/O)
                      "event_loop": loop_shares(loops_before, loops, wall)}

@@ -140,7 +140,7 @@ def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, 
         scaling_n = scaling_posts(args)
         if scaling_n != n:
             bm.say(f"generating {scaling_n:,} posts for the stable-group phases")
-        backlog = posts if scaling_n == n else bm.generate_posts(scaling_n, args.rate)
+        backlog = bm.encode_posts(posts if scaling_n == n else bm.generate_posts(scaling_n, args.rate))
         for workers, phase, standby, what in (
                 (1, "stable_group_1_workers", "auto", "1 worker"),
                 (2, "stable_group_2_workers", "auto", "2 workers"),
