@@ -121,12 +121,12 @@ class Bench:
     # -- phases ----------------------------------------------------------------
     def load(self, posts: list[dict[str, Any]], envelope: int | None) -> int:
         reset_topics(self.bootstrap, self.partitions, [BENCH_TOPIC, QUIX_OUT, FAUST_OUT, PASS_OUT])
-        single = encode_posts(posts)
         if envelope:
             chunks = [posts[i:i + envelope] for i in range(0, len(posts), envelope)]
             produce(self.bootstrap, topics.RAW, ((c[0]["post_id"].encode(), orjson.dumps(c))
                                                   for c in chunks))
-        else:
+        else:  # the single-post values serve both topics; an envelope load needs none of them
+            single = encode_posts(posts)
             produce(self.bootstrap, topics.RAW, single)
             produce(self.bootstrap, BENCH_TOPIC, single)
         return len(posts)
