@@ -1,0 +1,71 @@
+"""One worker on a backlog at several ``DEINFLUENCE_BATCH_SIZE`` values, alternating (not a test).
+
+    python bench/batch_sizes.py [--posts N] [--sizes 2000,10000] [--reps K] [--envelope E]
+                                [--pipeline] [--bootstrap HOST:PORT]
+
+Each repetition runs every size once, in order, so that the machine's drift from minute to
+minute falls on all of them alike. Default: the bench's stable-group phase (``Bench.scaling``,
+the worker ready before the posts arrive, one post per message) on 400,000 posts; with
+``--pipeline`` or ``--envelope``, the ``posts_per_s`` phase (``Bench.pipeline``, the backlog
+written first), which also gives the worker's peak RSS. Printed per run: posts/s, the worker's
+CPU per post and its event loop's shares, and per stage the partition batches it ran.
+
+The topics are reset, as in ``deinfluence bench``: never point it at a broker whose topics
+matter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+
+from deinfluence import benchmark as bm
+
+PHASE = "stable_group_1_workers"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--posts", type=int, default=400_000)
+    ap.add_argument("--sizes", default="2000,10000", help="comma-separated batch sizes")
+    ap.add_argument("--reps", type=int, default=2)
+    ap.add_argument("--envelope", type=int, default=None, help="posts per envelope (implies --pipeline)")
+    ap.add_argument("--pipeline", action="store_true", help="the posts_per_s phase instead")
+    ap.add_argument("--bootstrap", default="127.0.0.1:19310")
+    ap.add_argument("--partitions", type=int, default=4)
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    posts = bm.generate_posts(args.posts)
+    pipeline = args.pipeline or bool(args.envelope)
+    values = None if pipeline else bm.encode_posts(posts)
+    with tempfile.TemporaryDirectory(prefix="batch-sizes-") as work:
+        for rep in range(args.reps):
+            for size in sizes:
+                workdir = Path(work) / f"{rep}-{size}"
+                workdir.mkdir()
+                bench = bm.Bench(args.bootstrap, workdir, args.partitions, 900)
+                if pipeline:
+                    bench.load(posts, args.envelope)
+                    os.environ["DEINFLUENCE_BATCH_SIZE"] = str(size)  # the worker inherits it
+                    try:
+                        rate, secs, rss = bench.pipeline(args.posts)
+                    finally:
+                        del os.environ["DEINFLUENCE_BATCH_SIZE"]
+                    print(f"rep {rep} batch {size}: {rate:,.0f} posts/s ({secs:.1f} s), "
+                          f"peak RSS {rss:.0f} MiB", flush=True)
+                    continue
+                assert values is not None
+                rate, secs = bench.scaling(values, 1, phase=PHASE, DEINFLUENCE_BATCH_SIZE=str(size))
+                cpu = bench.cpu[PHASE]
+                print(f"rep {rep} batch {size}: {rate:,.0f} posts/s ({secs:.1f} s), "
+                      f"{cpu['workers_us_per_post']:.1f} us/post, event loop {cpu['event_loop']}",
+                      flush=True)
+                for stage, row in bench.batches[PHASE].items():
+                    print(f"    {stage:>8}: {row['batches']:>6} batches, {row['per_batch']:>8.1f} "
+                          f"messages per batch, {row['ms_per_batch']:>7.2f} ms per batch", flush=True)
+
+
+if __name__ == "__main__":
+    main()
