@@ -141,12 +141,13 @@ class DurableTable(Table):
         straight to Faust's own ``json`` codec, the function those calls end in: the same
         bytes without the schema and registry layers in between (about 4 % of a busy
         worker's event loop, issue #9, session 20). Anything else (another serializer, a
-        model, raw bytes) takes Faust's path.
+        model, raw bytes, a serializer given for this call) takes Faust's path.
         """
         codec = self._json_codec
         if codec is None:
-            codec = self._json_codec = _plain_json_codec(self, key_serializer, value_serializer)
-        if codec is not False and type(key) is str and (value is None or type(value) in _PLAIN):
+            codec = self._json_codec = _plain_json_codec(self)
+        if (codec is not False and key_serializer is None and value_serializer is None
+                and type(key) is str and (value is None or type(value) in _PLAIN)):
             return codec.dumps(key), None if value is None else codec.dumps(value)
         topic = self.changelog_topic
         k, _ = topic.prepare_key(key, key_serializer or self.key_serializer)
@@ -182,14 +183,14 @@ class DurableTable(Table):
 _PLAIN = (list, dict, int, float, bool, str)  # what this app's tables hold; a model or bytes is not
 
 
-def _plain_json_codec(table: Table, key_serializer: Any, value_serializer: Any) -> Any:
+def _plain_json_codec(table: Table) -> Any:
     """Faust's ``json`` codec when it is what ``table``'s changelog records go through, else False.
 
-    Faust resolves a changelog key's serializer as the call's, else the table's (which a
-    table always has); the same for values. The codec must be Faust's stock ``json`` with
-    nothing chained after it.
+    Without a serializer given for the write (``on_key_set`` gives none), Faust serializes a
+    changelog key with the table's key serializer, which a table always has; the same for
+    values. The codec must be Faust's stock ``json`` with nothing chained after it.
     """
-    if (key_serializer or table.key_serializer) != "json" or (value_serializer or table.value_serializer) != "json":
+    if table.key_serializer != "json" or table.value_serializer != "json":
         return False
     codec = codecs.get_codec("json")
     return codec if type(codec) is codecs.json and not codec.children else False

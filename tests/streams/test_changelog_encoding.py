@@ -66,4 +66,7 @@ def test_a_model_or_bytes_or_another_serializer_goes_through_faust():
     raw = table(value_type=bytes)  # Faust: raw values
     assert raw._encode("k", b"v", None, None) == (b'"k"', b"v")
     assert raw._json_codec is False
-    assert table()._encode("k", [1], None, "raw")[1] is not None  # a call's own serializer decides
+    t = table()
+    assert t._encode("k", "v", None, None) == (b'"k"', b'"v"')  # resolves the table's json codec
+    assert t._encode("k", "v", None, "raw") == (b'"k"', b"v")  # then a call's own serializer decides
+    assert t._encode("k", "v", "raw", None) == (b"k", b'"v"')
