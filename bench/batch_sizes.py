@@ -17,7 +17,6 @@ matter.
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 from pathlib import Path
 
@@ -48,11 +47,7 @@ def main() -> None:
                 bench = bm.Bench(args.bootstrap, workdir, args.partitions, 900)
                 if pipeline:
                     bench.load(posts, args.envelope)
-                    os.environ["DEINFLUENCE_BATCH_SIZE"] = str(size)  # the worker inherits it
-                    try:
-                        rate, secs, rss = bench.pipeline(args.posts)
-                    finally:
-                        del os.environ["DEINFLUENCE_BATCH_SIZE"]
+                    rate, secs, rss = bench.pipeline(args.posts, DEINFLUENCE_BATCH_SIZE=str(size))
                     print(f"rep {rep} batch {size}: {rate:,.0f} posts/s ({secs:.1f} s), "
                           f"peak RSS {rss:.0f} MiB", flush=True)
                     continue

@@ -131,9 +131,11 @@ class Bench:
             produce(self.bootstrap, BENCH_TOPIC, single)
         return len(posts)
 
-    def pipeline(self, n: int, workers: int = 1, phase: str = "pipeline") -> tuple[float, float, float]:
-        """(posts/s, seconds, peak RSS MiB of the first worker) over the backlog."""
-        children = self.group(workers, f"pipe{workers}")
+    def pipeline(self, n: int, workers: int = 1, phase: str = "pipeline",
+                 **worker_env: str) -> tuple[float, float, float]:
+        """(posts/s, seconds, peak RSS MiB of the first worker) over the backlog; ``worker_env``:
+        settings of the workers (``bench/batch_sizes.py``)."""
+        children = self.group(workers, f"pipe{workers}", **worker_env)
         progress = self._progress(children)
         try:
             rate, secs = self._track(children[0], progress, n=n, what="the pipeline worker",
