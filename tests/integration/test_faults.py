@@ -234,8 +234,10 @@ def test_a_stalled_worker_exits_leaves_the_group_and_its_replacement_recovers_ex
     lines = synthetic_posts(4_000, seed=41, mean_gap_s=4.0)
     path.write_bytes(b"\n".join(lines) + b"\n")
     expected = backfill(path, tmp_path / "bf")
+    # reads of 500 records: the stall comes after two of them, with 3,000 posts still waiting
+    # (one default read of 10,000 takes the whole backlog, and nothing would be left to stall on)
     worker = Worker(bootstrap, tmp_path / "w1", unique_app_id("stall"),
-                    DEINFLUENCE_FAULT_STALL_AFTER_MESSAGES="1000").start()
+                    DEINFLUENCE_FAULT_STALL_AFTER_MESSAGES="1000", DEINFLUENCE_BATCH_SIZE="500").start()
     try:
         produce(bootstrap, lines)
         deadline = time.monotonic() + 150
