@@ -50,7 +50,11 @@ def make_app(settings: Settings) -> faust.App:
         # (after the back-pressure test); with 20 s, in 1 of 5 (README, "Known defect").
         # Cause not found. 20 s still allows six missed heartbeats (every 3 s).
         broker_session_timeout=SESSION_TIMEOUT_S,
-        stream_buffer_maxsize=max(4096, settings.batch_size * 2),
+        # Faust's default: events its consumer buffers per stream before pausing the partition.
+        # Not tied to the batch size: with the raw reader these events are routed and partials
+        # bundles of up to hundreds of posts each (``streams.bundles``), and a batch is cut by
+        # ``batch_timeout`` long before it holds thousands of them.
+        stream_buffer_maxsize=4096,
         autodiscover=False,
         table_cleanup_interval=3600.0,
         table_standby_replicas=settings.standby_copies(),  # auto: 1 with rocksdb, 0 in memory
