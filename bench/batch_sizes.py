@@ -57,9 +57,8 @@ def main() -> None:
                 print(f"rep {rep} batch {size}: {rate:,.0f} posts/s ({secs:.1f} s), "
                       f"{cpu['workers_us_per_post']:.1f} us/post, event loop {cpu['event_loop']}",
                       flush=True)
-                for stage, row in bench.batches[PHASE].items():
-                    print(f"    {stage:>8}: {row['batches']:>6} batches, {row['per_batch']:>8.1f} "
-                          f"messages per batch, {row['ms_per_batch']:>7.2f} ms per batch", flush=True)
+                for line in bm.batch_lines(bench.batches[PHASE]):
+                    print(line, flush=True)
 
 
 if __name__ == "__main__":

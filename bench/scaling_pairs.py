@@ -69,10 +69,8 @@ def main() -> None:
                       f"bench {cpu['bench']:.2f} cores", flush=True)
                 print(f"    CPU per post by thread: {cpu['threads_us_per_post']}", flush=True)
                 print(f"    event loops, shares of the time: {cpu['event_loop']}", flush=True)
-                for stage, row in bench.batches[phase].items():
-                    print(f"    {stage:>8}: {row['batches']:>6} batches, {row['per_batch']:>8.1f} "
-                          f"messages per batch, {row['ms_per_batch']:>7.2f} ms per batch",
-                          flush=True)
+                for line in bm.batch_lines(bench.batches[phase]):
+                    print(line, flush=True)
             ratios.append({"posts_per_s": got[2][0] / got[1][0]}
                           | {k: v / got[1][1][k] for k, v in got[2][1].items() if got[1][1].get(k)})
         print(f"medians over {len(ratios)} pairs, two workers over one:")

@@ -455,6 +455,13 @@ def threads_delta(before: list[dict[str, float]], after: list[dict[str, float]],
             if us >= 0.5}
 
 
+def batch_lines(rows: Mapping[str, Mapping[str, float]]) -> list[str]:
+    """A phase's partition batches per stage (:attr:`Bench.batches`), a line each, as the
+    bench scripts print them."""
+    return [f"    {stage:>8}: {row['batches']:>6} batches, {row['per_batch']:>8.1f} messages per "
+            f"batch, {row['ms_per_batch']:>7.2f} ms per batch" for stage, row in rows.items()]
+
+
 def loop_shares(before: Sequence[tuple[float, float] | None], after: Sequence[tuple[float, float] | None],
                 wall: float) -> dict[str, float]:
     """The workers' event loops over ``wall`` seconds, as shares of it averaged over the

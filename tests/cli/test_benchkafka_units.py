@@ -14,7 +14,13 @@ from deinfluence.benchkafka import (
     thread_cpu_seconds,
 )
 from deinfluence.benchmachine import _cpu_loop, _stage_loop
-from deinfluence.benchmark import batches_delta, loop_shares, parse_batches, threads_delta
+from deinfluence.benchmark import (
+    batch_lines,
+    batches_delta,
+    loop_shares,
+    parse_batches,
+    threads_delta,
+)
 
 
 def test_cpu_seconds_count_every_thread_of_a_busy_child():
@@ -285,3 +291,13 @@ def test_backlog_values_are_encoded_posts_keyed_by_post_id():
     values = encode_posts(posts)
     assert [k for k, _ in values] == [p["post_id"].encode() for p in posts]
     assert [orjson.loads(v) for _, v in values] == posts
+
+
+def test_batch_lines_give_each_stage_its_line_in_order():
+    rows = {"classify": {"batches": 185, "per_batch": 2162.2, "ms_per_batch": 37.74},
+            "rollup": {"batches": 140, "per_batch": 3.7, "ms_per_batch": 2.765}}
+    assert batch_lines(rows) == [
+        "    classify:    185 batches,   2162.2 messages per batch,   37.74 ms per batch",
+        "      rollup:    140 batches,      3.7 messages per batch,    2.77 ms per batch",
+    ]
+    assert batch_lines({}) == []
