@@ -2,9 +2,11 @@
 
     python bench/batch_sizes.py [--posts N] [--sizes 2000,10000] [--reps K] [--envelope E]
                                 [--pipeline] [--bootstrap HOST:PORT]
+                                [--vary DEINFLUENCE_NAME=a,b]
 
-Each repetition runs every size once, in order, so that the machine's drift from minute to
-minute falls on all of them alike. Default: the bench's stable-group phase (``Bench.scaling``,
+``--vary`` alternates the values of another worker setting instead of the batch size
+(``--vary DEINFLUENCE_NATIVE_DECODE=false,true``). Each repetition runs every value once, in
+order, so that the machine's drift from minute to minute falls on all of them alike. Default: the bench's stable-group phase (``Bench.scaling``,
 the worker ready before the posts arrive, one post per message) on 400,000 posts; with
 ``--pipeline`` or ``--envelope``, the ``posts_per_s`` phase (``Bench.pipeline``, the backlog
 written first), which also gives the worker's peak RSS. Printed per run: posts/s, the worker's
@@ -34,8 +36,12 @@ def main() -> None:
     ap.add_argument("--pipeline", action="store_true", help="the posts_per_s phase instead")
     ap.add_argument("--bootstrap", default="127.0.0.1:19310")
     ap.add_argument("--partitions", type=int, default=4)
+    ap.add_argument("--vary", default=None, help="NAME=a,b: alternate this worker setting instead")
     args = ap.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    name, _, listed = (args.vary or f"DEINFLUENCE_BATCH_SIZE={args.sizes}").partition("=")
+    if not name.startswith("DEINFLUENCE_") or not listed:
+        ap.error("--vary takes DEINFLUENCE_NAME=a,b")
+    sizes = listed.split(",")
     posts = bm.generate_posts(args.posts)
     pipeline = args.pipeline or bool(args.envelope)
     values = None if pipeline else bm.encode_posts(posts)
@@ -47,15 +53,16 @@ def main() -> None:
                 bench = bm.Bench(args.bootstrap, workdir, args.partitions, 900)
                 if pipeline:
                     bench.load(posts, args.envelope)
-                    rate, secs, rss = bench.pipeline(args.posts, DEINFLUENCE_BATCH_SIZE=str(size))
-                    print(f"rep {rep} batch {size}: {rate:,.0f} posts/s ({secs:.1f} s), "
+                    rate, secs, rss = bench.pipeline(args.posts, **{name: size})
+                    print(f"rep {rep} {name} {size}: {rate:,.0f} posts/s ({secs:.1f} s), "
                           f"peak RSS {rss:.0f} MiB", flush=True)
                     continue
                 assert values is not None
-                rate, secs = bench.scaling(values, 1, phase=PHASE, DEINFLUENCE_BATCH_SIZE=str(size))
+                rate, secs = bench.scaling(values, 1, phase=PHASE, **{name: size})
                 cpu = bench.cpu[PHASE]
-                print(f"rep {rep} batch {size}: {rate:,.0f} posts/s ({secs:.1f} s), "
-                      f"{cpu['workers_us_per_post']:.1f} us/post, event loop {cpu['event_loop']}",
+                print(f"rep {rep} {name} {size}: {rate:,.0f} posts/s ({secs:.1f} s), "
+                      f"{cpu['workers_us_per_post']:.1f} us/post, cores: worker {cpu['workers']}, "
+                      f"broker {cpu['broker']}, event loop {cpu['event_loop']}",
                       flush=True)
                 for line in bm.batch_lines(bench.batches[PHASE]):
                     print(line, flush=True)
