@@ -30,37 +30,38 @@ PHASE = "stable_group_1_workers"
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--posts", type=int, default=400_000)
-    ap.add_argument("--sizes", default="2000,10000", help="comma-separated batch sizes")
+    which = ap.add_mutually_exclusive_group()
+    which.add_argument("--sizes", default="2000,10000", help="comma-separated batch sizes")
+    which.add_argument("--vary", default=None, help="NAME=a,b: alternate this worker setting instead")
     ap.add_argument("--reps", type=int, default=2)
     ap.add_argument("--envelope", type=int, default=None, help="posts per envelope (implies --pipeline)")
     ap.add_argument("--pipeline", action="store_true", help="the posts_per_s phase instead")
     ap.add_argument("--bootstrap", default="127.0.0.1:19310")
     ap.add_argument("--partitions", type=int, default=4)
-    ap.add_argument("--vary", default=None, help="NAME=a,b: alternate this worker setting instead")
     args = ap.parse_args()
     name, _, listed = (args.vary or f"DEINFLUENCE_BATCH_SIZE={args.sizes}").partition("=")
     if not name.startswith("DEINFLUENCE_") or not listed:
         ap.error("--vary takes DEINFLUENCE_NAME=a,b")
-    sizes = listed.split(",")
+    choices = listed.split(",")
     posts = bm.generate_posts(args.posts)
     pipeline = args.pipeline or bool(args.envelope)
-    values = None if pipeline else bm.encode_posts(posts)
+    encoded = None if pipeline else bm.encode_posts(posts)
     with tempfile.TemporaryDirectory(prefix="batch-sizes-") as work:
         for rep in range(args.reps):
-            for size in sizes:
-                workdir = Path(work) / f"{rep}-{size}"
+            for value in choices:
+                workdir = Path(work) / f"{rep}-{value}"
                 workdir.mkdir()
                 bench = bm.Bench(args.bootstrap, workdir, args.partitions, 900)
                 if pipeline:
                     bench.load(posts, args.envelope)
-                    rate, secs, rss = bench.pipeline(args.posts, **{name: size})
-                    print(f"rep {rep} {name} {size}: {rate:,.0f} posts/s ({secs:.1f} s), "
+                    rate, secs, rss = bench.pipeline(args.posts, **{name: value})
+                    print(f"rep {rep} {name} {value}: {rate:,.0f} posts/s ({secs:.1f} s), "
                           f"peak RSS {rss:.0f} MiB", flush=True)
                     continue
-                assert values is not None
-                rate, secs = bench.scaling(values, 1, phase=PHASE, **{name: size})
+                assert encoded is not None
+                rate, secs = bench.scaling(encoded, 1, phase=PHASE, **{name: value})
                 cpu = bench.cpu[PHASE]
-                print(f"rep {rep} {name} {size}: {rate:,.0f} posts/s ({secs:.1f} s), "
+                print(f"rep {rep} {name} {value}: {rate:,.0f} posts/s ({secs:.1f} s), "
                       f"{cpu['workers_us_per_post']:.1f} us/post, cores: worker {cpu['workers']}, "
                       f"broker {cpu['broker']}, event loop {cpu['event_loop']}",
                       flush=True)
