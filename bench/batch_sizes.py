@@ -6,7 +6,8 @@
 
 ``--vary`` alternates the values of another worker setting instead of the batch size
 (``--vary DEINFLUENCE_NATIVE_DECODE=false,true``). Each repetition runs every value once, in
-order, so that the machine's drift from minute to minute falls on all of them alike. Default: the bench's stable-group phase (``Bench.scaling``,
+order, and odd repetitions in the reverse order, so that the machine's drift from minute to
+minute, and whatever makes the later runs of a repetition slower, fall on all of them alike. Default: the bench's stable-group phase (``Bench.scaling``,
 the worker ready before the posts arrive, one post per message) on 400,000 posts; with
 ``--pipeline`` or ``--envelope``, the ``posts_per_s`` phase (``Bench.pipeline``, the backlog
 written first), which also gives the worker's peak RSS. Printed per run: posts/s, the worker's
@@ -48,7 +49,7 @@ def main() -> None:
     encoded = None if pipeline else bm.encode_posts(posts)
     with tempfile.TemporaryDirectory(prefix="batch-sizes-") as work:
         for rep in range(args.reps):
-            for value in choices:
+            for value in choices if rep % 2 == 0 else choices[::-1]:  # each order as often
                 workdir = Path(work) / f"{rep}-{value}"
                 workdir.mkdir()
                 bench = bm.Bench(args.bootstrap, workdir, args.partitions, 900)
