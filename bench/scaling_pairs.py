@@ -5,7 +5,7 @@
 
 Each pair runs the bench's stable-group phase (``Bench.scaling``: the workers are ready on
 empty topics, then the posts are produced one per message) with one worker and with two; odd
-pairs run two workers first (the second run of a pair tends to be the slower one here).
+pairs run two workers first, so that the machine's drift within a pair falls on both alike.
 Printed per run: posts/s, the workers' CPU per post (all threads, and by kind of thread:
 ``main`` is the event loop), and per stage the partition batches all workers ran (one per
 partition per round), the messages per batch and the milliseconds of the stage's timed steps
