@@ -8,9 +8,9 @@
 (``--vary DEINFLUENCE_NATIVE_DECODE=false,true``). Each repetition runs every value once, in
 order, and odd repetitions in the reverse order, so that the machine's drift from minute to
 minute, within a repetition as well as between them, falls on all of them alike. Default: the
-bench's stable-group phase (``Bench.scaling``, the worker ready before the posts arrive, one post per message) on 400,000 posts; with
-``--pipeline`` or ``--envelope``, the ``posts_per_s`` phase (``Bench.pipeline``, the backlog
-written first), which also gives the worker's peak RSS. Printed per run: posts/s, the worker's
+bench's stable-group phase (``Bench.scaling``, the worker ready before the posts arrive, one
+post per message) on 400,000 posts; with ``--pipeline`` or ``--envelope``, the ``posts_per_s``
+phase (``Bench.pipeline``, the backlog written first), which also gives the worker's peak RSS. Printed per run: posts/s, the worker's
 CPU per post and its event loop's shares, and per stage the partition batches it ran.
 
 The topics are reset, as in ``deinfluence bench``: never point it at a broker whose topics
