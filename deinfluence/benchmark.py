@@ -401,7 +401,8 @@ def parse_batches(text: str) -> dict[str, tuple[float, float, float]]:
     ``classify`` and of its routed or partials messages for ``combine`` and ``rollup``.
     ``seconds`` is the sum of ``deinfluence_stage_duration_seconds`` of the stage's own timed
     steps, wall time: ``decode`` and ``publish`` (timed in more than one stage) count in none,
-    and a step that awaits the broker includes what other tasks ran meanwhile."""
+    and a step that awaits the broker includes what other tasks ran meanwhile. The row ``gc``
+    is the cyclic GC's (collections, 0, seconds), all generations (``streams.gctime``)."""
     from prometheus_client.parser import text_string_to_metric_families
 
     out: dict[str, list[float]] = {}
@@ -416,6 +417,10 @@ def parse_batches(text: str) -> dict[str, tuple[float, float, float]]:
                 stage = step_stage.get(s.labels["stage"])
                 if stage is not None:
                     out.setdefault(stage, [0.0, 0.0, 0.0])[2] += s.value
+            elif family.name in ("deinfluence_gc_collections", "deinfluence_gc_seconds"):
+                # not a stage: the cyclic GC's collections (all generations) and their time
+                row = out.setdefault("gc", [0.0, 0.0, 0.0])
+                row[0 if family.name.endswith("collections") else 2] += s.value
     return {k: (v[0], v[1], v[2]) for k, v in out.items()}
 
 
@@ -458,7 +463,9 @@ def threads_delta(before: list[dict[str, float]], after: list[dict[str, float]],
 def batch_lines(rows: Mapping[str, Mapping[str, float]]) -> list[str]:
     """A phase's partition batches per stage (:attr:`Bench.batches`), a line each, as the
     bench scripts print them."""
-    return [f"    {stage:>8}: {row['batches']:>6} batches, {row['per_batch']:>8.1f} messages per "
+    return [f"    {stage:>8}: {row['batches']:>6} collections, {row['ms_per_batch']:>7.2f} ms each, "
+            f"{row['batches'] * row['ms_per_batch'] / 1e3:.2f} s in all" if stage == "gc" else
+            f"    {stage:>8}: {row['batches']:>6} batches, {row['per_batch']:>8.1f} messages per "
             f"batch, {row['ms_per_batch']:>7.2f} ms per batch" for stage, row in rows.items()]
 
 

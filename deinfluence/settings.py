@@ -34,6 +34,11 @@ class Settings(BaseSettings):
         "path (native/src/post.rs) when it is built; false: every message goes through the Python "
         "decoder (same result, slower)",
     )
+    gc_pause: bool = Field(
+        True, description="No automatic cyclic garbage collection inside a stage's synchronous "
+        "stretch of a batch (streams/gctime.py); collections run between stretches. false: "
+        "CPython's collections run whenever their thresholds are reached",
+    )
     windows: str = Field("5m,1h/15m", description="Comma-separated window specs: SIZE or SIZE/STEP")
     grace: str = Field("10m", description="Watermark = max event time seen on a partition minus this")
     retention: str = Field(

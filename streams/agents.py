@@ -31,13 +31,14 @@ from deinfluence.processors.batch import late_deadletter, prepare_batch
 from deinfluence.processors.eventtime import last_position, next_offset
 from deinfluence.processors.pipeline import detect
 from deinfluence.processors.rollup import SourceReport
-from deinfluence.processors.source import routed_post
+from deinfluence.processors.source import SourceResult, routed_post
 from deinfluence.schemas.aggregate import kafka_key
 from deinfluence.streams import (
     bundles,
     continuity,
     diagnostics,
     faustfixes,
+    gctime,
     rawinput,
     topics,
     watchdog,
@@ -263,7 +264,16 @@ class Agents:
                             out: Delivery) -> Any:
         """The sending half of :meth:`classify_round`: queue the records' outputs on
         ``out``; returns what stores the progress once ``out`` is acknowledged (``None``:
-        nothing new), to be called with an event of partition ``p`` current."""
+        nothing new), to be called with an event of partition ``p`` current.
+
+        Runs without automatic garbage collections (``streams.gctime``): what it returns
+        keeps none of the batch's posts, so all of them are freed when it returns.
+        """
+        with gctime.paused():
+            return await self._classify_send(p, records, out)
+
+    async def _classify_send(self, p: int, records: Sequence[tuple[int, bytes | None]],
+                             out: Delivery) -> Any:
         rt = self.rt
         self.last_seen[p] = time.monotonic()
         self.use_anchor(p)  # the fold's reads: a rocksdb store reads from the current event's partition
@@ -286,18 +296,24 @@ class Agents:
             await out.send(topics.DEADLETTER, None, orjson.dumps(d))
         posts = [(it.event_ms, routed_post(it.post)) for it in result.routed]
         await self.route(out, p, result.watermark, False, posts)
+        # what ``commit`` needs, without the posts (freed on return: see classify_send)
+        progress = SourceResult(progress=result.progress)
+        tallied = m.tally_classified([it.post for it in batch.items])
+        n_messages, n_posts = len(messages), len(batch.items)
+        n_dead, n_late = len(batch.deadletters), len(result.late)
+        reasons = [record["reason"] for record in dead]
 
         def commit() -> None:
-            fold.commit(result)
-            m.consumed(topics.RAW, messages=len(messages), posts=len(batch.items) + len(batch.deadletters))
-            m.batch("classify", len(batch.items))
-            m.classified(it.post for it in batch.items)
-            m.published(topics.CLASSIFIED, len(batch.items))
-            m.published(topics.DEADLETTER, len(dead))
-            for record in dead:
-                m.deadletter(record["reason"])
-            if result.late:
-                m.late_event("dropped", len(result.late))
+            fold.commit(progress)
+            m.consumed(topics.RAW, messages=n_messages, posts=n_posts + n_dead)
+            m.batch("classify", n_posts)
+            m.apply_classified(tallied)
+            m.published(topics.CLASSIFIED, n_posts)
+            m.published(topics.DEADLETTER, len(reasons))
+            for reason in reasons:
+                m.deadletter(reason)
+            if n_late:
+                m.late_event("dropped", n_late)
 
         return commit
 
@@ -491,14 +507,18 @@ class Agents:
             fold = rt.combine_fold(q)
             m.consumed(topics.ROUTED, messages=len(events))
             m.batch("combine", len(events))
-            with m.time_stage("decode"):
-                routed = [bundles.decode_routed(e.message.offset, e.message.value) for e in events]
-            with m.time_stage("preaggregate"):
-                result = fold.process(routed)
-            report = SourceReport(q, result.through, result.watermark, False,
-                                  rt.partitions(topics.ROUTED), result.partials)
-            for r, part in enumerate(bundles.split_report(report, n)):
-                await out.send(topics.PARTIALS, str(q).encode(), bundles.encode_report(part), r)
+            with gctime.paused():  # the decoded posts are freed before the stretch ends
+                with m.time_stage("decode"):
+                    routed = [bundles.decode_routed(e.message.offset, e.message.value) for e in events]
+                with m.time_stage("preaggregate"):
+                    result = fold.process(routed)
+                del routed
+                report = SourceReport(q, result.through, result.watermark, False,
+                                      rt.partitions(topics.ROUTED), result.partials)
+                for r, part in enumerate(bundles.split_report(report, n)):
+                    await out.send(topics.PARTIALS, str(q).encode(), bundles.encode_report(part), r)
+                del report
+                result.partials = []  # sent: only the progress is needed past the wait
             done.append((events[-1], fold, result))
         await out.acked()  # the state moves only once its records are acked
         for event, fold, result in done:
@@ -520,23 +540,26 @@ class Agents:
             use_event(events[-1])
             m.consumed(topics.PARTIALS, messages=len(events))
             m.batch("rollup", len(events))
-            with m.time_stage("decode"):
-                reports = [bundles.decode_report(e.message.value) for e in events]
-            fold = rt.rollup_fold(r)
-            with m.time_stage("merge"):
-                out = fold.step(reports)
-            if out.corrections:
-                m.late_event("corrected", len(out.corrections))
-            with m.time_stage("publish"):
-                for record in out.final + out.corrections:
-                    await self.publish_aggregate(sent, record)
-            with m.time_stage("trends"):
-                trends = detect(fold.store, rt.detector, out.evaluations)
-            for trend in trends:
-                await sent.send(topics.TRENDS, trend_key(trend), orjson.dumps(trend))
-                m.published(topics.TRENDS)
-                m.trend(trend)
-            done.append((events, fold, bool(out.final or out.corrections)))
+            with gctime.paused():  # as in combine_round
+                with m.time_stage("decode"):
+                    reports = [bundles.decode_report(e.message.value) for e in events]
+                fold = rt.rollup_fold(r)
+                with m.time_stage("merge"):
+                    out = fold.step(reports)
+                del reports
+                if out.corrections:
+                    m.late_event("corrected", len(out.corrections))
+                with m.time_stage("publish"):
+                    for record in out.final + out.corrections:
+                        await self.publish_aggregate(sent, record)
+                with m.time_stage("trends"):
+                    trends = detect(fold.store, rt.detector, out.evaluations)
+                for trend in trends:
+                    await sent.send(topics.TRENDS, trend_key(trend), orjson.dumps(trend))
+                    m.published(topics.TRENDS)
+                    m.trend(trend)
+                done.append((events, fold, bool(out.final or out.corrections)))
+                del out, trends
         await sent.acked()  # the state moves only once its records are acked
         for events, fold, _ in done:
             use_event(events[-1])  # the staged state goes to changelog partition r

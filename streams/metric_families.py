@@ -67,6 +67,16 @@ class Families:
             "from the broker (streams.continuity), per topic.",
             ("topic",),
         )
+        self.gc_seconds = c(
+            "deinfluence_gc_seconds_total",
+            "Time in CPython's cyclic garbage collections, per generation (streams.gctime).",
+            ("generation",),
+        )
+        self.gc_collections = c(
+            "deinfluence_gc_collections_total",
+            "CPython's cyclic garbage collections, per generation (streams.gctime).",
+            ("generation",),
+        )
         self.state_keys = g("deinfluence_state_keys", "Keys held per table.", ("table",))
         self.build_info = g("deinfluence_build_info", "Always 1; the version label.", ("version",))
         self.batch_size = Histogram(

@@ -118,6 +118,9 @@ class WorkerMetrics:
                 self.families.brand_posts.labels(brand, stance)
         for reason in REASONS:
             self.families.reason_posts.labels(reason)
+        for generation in ("0", "1", "2"):
+            self.families.gc_seconds.labels(generation)
+            self.families.gc_collections.labels(generation)
         for brand in sorted(self.tracked_brands):
             self.families.brand_tracked.labels(brand).set(1)
             self.families.brand_trends.labels(brand)
@@ -197,6 +200,11 @@ class WorkerMetrics:
         """Replace the consumer lag snapshot: ``{(topic, partition): highwater - position}``."""
         self._snapshots.consumer_lag = {key: max(0, int(v)) for key, v in lag.items()}
 
+    def gc_collection(self, generation: int, seconds: float) -> None:
+        """Count one cyclic garbage collection (``streams.gctime.GcClock``)."""
+        self.families.gc_seconds.labels(str(generation)).inc(seconds)
+        self.families.gc_collections.labels(str(generation)).inc()
+
     def rebalance(self) -> None:
         """Count one consumer group rebalance."""
         self.families.rebalances.inc()
@@ -218,10 +226,20 @@ class WorkerMetrics:
         Raw keys are tallied first (:func:`tally_classified`, or its native copy: 0.7 instead
         of 1.8 us per post) and each distinct key meets its guard once per batch.
         """
+        self.apply_classified(self.tally_classified(posts))
+
+    @staticmethod
+    def tally_classified(posts: Iterable[Mapping[str, Any]]) -> Any:
+        """The raw tallies of :meth:`classified`, for :meth:`apply_classified` later: the
+        classify stage tallies before it waits for the broker, so that the posts can be freed
+        while it waits (``streams.gctime``)."""
         batch = posts if posts.__class__ is list else list(posts)
         tallied = _native_tally(batch) if _native_tally is not None else None
-        overall, reasons, brands, hashtags, redirects = (
-            tallied if tallied is not None else tally_classified(batch))
+        return tallied if tallied is not None else tally_classified(batch)
+
+    def apply_classified(self, tallied: Any) -> None:
+        """Count what :meth:`tally_classified` tallied."""
+        overall, reasons, brands, hashtags, redirects = tallied
         self._apply(overall, self.families.classified_posts)
         self._apply(
             _fold({(r,): n for r, n in reasons.items()}, self.reasons), self.families.reason_posts

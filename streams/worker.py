@@ -8,6 +8,7 @@ from typing import Any
 
 from deinfluence.errors import ConfigError, KafkaError
 from deinfluence.settings import Settings
+from deinfluence.streams import gctime
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +123,8 @@ def _dumping_worker_class() -> Any:
 # loop. py-spy charged it to whatever allocated (orjson decoding the routed bundles: 2.7 us per
 # post alone, 14 us in the worker). With these thresholds: 7,843 to 8,352 posts/s against
 # 6,064 to 7,551 with CPython's defaults (docs/performance.md). Memory is unchanged: the
-# pipeline makes almost no reference cycles, which is all the GC frees.
+# pipeline makes almost no reference cycles, which is all the GC frees. No collection starts
+# inside a stage's synchronous stretch of a batch (streams.gctime, DEINFLUENCE_GC_PAUSE).
 GC_THRESHOLDS = (50_000, 50, 100)
 
 
@@ -134,6 +136,8 @@ def run_worker(settings: Settings) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings = preflight(settings)
     rt = build(settings)
+    gctime.configure(settings.gc_pause)
+    clock = gctime.GcClock(rt.metrics.gc_collection)
     loop = None
     try:
         import uvloop
@@ -161,6 +165,7 @@ def run_worker(settings: Settings) -> int:
     try:
         worker.execute_from_commandline()
     finally:  # after Faust stopped the agents: deliver what they queued, stop the thread
+        clock.close()
         rt.output.close()
         if rt.raw_reader is not None:
             rt.raw_reader.close()

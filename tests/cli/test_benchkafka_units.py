@@ -167,11 +167,14 @@ def test_batches_are_read_from_the_worker_metrics_text():
     m.batch("rollup", 3)
     for step, secs in (("decode", 1.0), ("merge", 0.5), ("publish", 4.0), ("trends", 0.25)):
         m.observe_stage(step, secs)
+    m.gc_collection(0, 0.002)
+    m.gc_collection(2, 0.25)
     got = parse_batches(m.render().decode())
     assert got["classify"] == (2.0, 1500.0, 0.5)
     assert got["rollup"] == (1.0, 3.0, 0.75)
     assert got.get("combine", (0.0, 0.0, 0.0)) == (0.0, 0.0, 0.0)  # a stage that never ran
-    assert set(got) <= {"classify", "combine", "rollup"}
+    assert got["gc"] == (2.0, 0.0, 0.252)  # collections, all generations, and their seconds
+    assert set(got) <= {"classify", "combine", "rollup", "gc"}
 
 
 def test_the_machine_measures_return_wall_and_cpu_seconds():
@@ -295,9 +298,11 @@ def test_backlog_values_are_encoded_posts_keyed_by_post_id():
 
 def test_batch_lines_give_each_stage_its_line_in_order():
     rows = {"classify": {"batches": 185, "per_batch": 2162.2, "ms_per_batch": 37.74},
-            "rollup": {"batches": 140, "per_batch": 3.7, "ms_per_batch": 2.765}}
+            "rollup": {"batches": 140, "per_batch": 3.7, "ms_per_batch": 2.765},
+            "gc": {"batches": 40, "per_batch": 0.0, "ms_per_batch": 12.5}}
     assert batch_lines(rows) == [
         "    classify:    185 batches,   2162.2 messages per batch,   37.74 ms per batch",
         "      rollup:    140 batches,      3.7 messages per batch,    2.77 ms per batch",
+        "          gc:     40 collections,   12.50 ms each, 0.50 s in all",
     ]
     assert batch_lines({}) == []
