@@ -463,10 +463,15 @@ def threads_delta(before: list[dict[str, float]], after: list[dict[str, float]],
 def batch_lines(rows: Mapping[str, Mapping[str, float]]) -> list[str]:
     """A phase's partition batches per stage (:attr:`Bench.batches`), a line each, as the
     bench scripts print them."""
-    return [f"    {stage:>8}: {row['batches']:>6} collections, {row['ms_per_batch']:>7.2f} ms each, "
-            f"{row['batches'] * row['ms_per_batch'] / 1e3:.2f} s in all" if stage == "gc" else
-            f"    {stage:>8}: {row['batches']:>6} batches, {row['per_batch']:>8.1f} messages per "
-            f"batch, {row['ms_per_batch']:>7.2f} ms per batch" for stage, row in rows.items()]
+    return [_batch_line(stage, row) for stage, row in rows.items()]
+
+
+def _batch_line(stage: str, row: Mapping[str, float]) -> str:
+    n, ms = row["batches"], row["ms_per_batch"]
+    if stage == "gc":  # not a stage: the cyclic GC's collections (see parse_batches)
+        return f"    {stage:>8}: {n:>6} collections, {ms:>7.2f} ms each, {n * ms / 1e3:.2f} s in all"
+    return (f"    {stage:>8}: {n:>6} batches, {row['per_batch']:>8.1f} messages per batch, "
+            f"{ms:>7.2f} ms per batch")
 
 
 def loop_shares(before: Sequence[tuple[float, float] | None], after: Sequence[tuple[float, float] | None],
