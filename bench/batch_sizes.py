@@ -2,7 +2,7 @@
 
     python bench/batch_sizes.py [--posts N] [--sizes 2000,10000] [--reps K] [--envelope E]
                                 [--pipeline] [--bootstrap HOST:PORT]
-                                [--vary DEINFLUENCE_NAME=a,b]
+                                [--vary DEINFLUENCE_NAME=a,b] [--warmup K]
 
 ``--vary`` alternates the values of another worker setting instead of the batch size
 (``--vary DEINFLUENCE_NATIVE_DECODE=false,true``). Each repetition runs every value once, in
@@ -11,7 +11,8 @@ minute, within a repetition as well as between them, falls on all of them alike.
 bench's stable-group phase (``Bench.scaling``, the worker ready before the posts arrive, one
 post per message) on 400,000 posts; with ``--pipeline`` or ``--envelope``, the ``posts_per_s``
 phase (``Bench.pipeline``, the backlog written first), which also gives the worker's peak RSS. Printed per run: posts/s, the worker's
-CPU per post and its event loop's shares, and per stage the partition batches it ran.
+CPU per post and its event loop's shares, and per stage the partition batches it ran. Before
+the first run, up to ``--warmup`` uncounted runs warm the broker (``Bench.warm_broker``).
 
 The topics are reset, as in ``deinfluence bench``: never point it at a broker whose topics
 matter.
@@ -39,6 +40,9 @@ def main() -> None:
     ap.add_argument("--pipeline", action="store_true", help="the posts_per_s phase instead")
     ap.add_argument("--bootstrap", default="127.0.0.1:19310")
     ap.add_argument("--partitions", type=int, default=4)
+    ap.add_argument("--warmup", type=int, default=4,
+                    help="at most this many uncounted one-worker runs first, until the broker's JIT "
+                    "compiler is quiet (default 4; 0: none)")
     args = ap.parse_args()
     name, _, listed = (args.vary or f"DEINFLUENCE_BATCH_SIZE={args.sizes}").partition("=")
     if not name.startswith("DEINFLUENCE_") or not listed:
@@ -48,6 +52,10 @@ def main() -> None:
     pipeline = args.pipeline or bool(args.envelope)
     encoded = None if pipeline else bm.encode_posts(posts)
     with tempfile.TemporaryDirectory(prefix="batch-sizes-") as work:
+        if args.warmup > 0:  # at the first value of the setting
+            (Path(work) / "warmup").mkdir()
+            bm.Bench(args.bootstrap, Path(work) / "warmup", args.partitions, 900).warm_broker(
+                encoded or bm.encode_posts(posts), args.warmup, **{name: choices[0]})
         for rep in range(args.reps):
             for value in choices if rep % 2 == 0 else choices[::-1]:  # each order as often
                 workdir = Path(work) / f"{rep}-{value}"

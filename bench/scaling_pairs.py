@@ -1,7 +1,7 @@
 """Why two workers are not twice one: rate, CPU per post and batches per stage, 1 and 2 workers.
 
     python bench/scaling_pairs.py [--posts N] [--pairs K] [--machine] [--bootstrap HOST:PORT]
-                                  [--env NAME=VALUE ...]
+                                  [--env NAME=VALUE ...] [--warmup K]
 
 Each pair runs the bench's stable-group phase (``Bench.scaling``: the workers are ready on
 empty topics, then the posts are produced one per message) with one worker and with two; odd
@@ -13,7 +13,9 @@ per batch (from the workers' ``/metrics``: ``benchmark.batches``). With ``--mach
 each pair, the machine's own two-process figures at that moment (``benchmachine.two_process``,
 the loop and the pipeline's processors, no Kafka). At the end, the medians over the pairs of
 the two-worker ratios: this machine's speed moves by tens of percent from minute to minute,
-so one pair says little. ``--env`` sets worker settings, e.g.
+so one pair says little. Before the first pair, up to ``--warmup`` uncounted one-worker runs
+warm the broker (``Bench.warm_broker``): a fresh broker's JIT compiler used half a core through
+the first pair of session 23. ``--env`` sets worker settings, e.g.
 ``DEINFLUENCE_STANDBY_REPLICAS=1`` (a warm copy of the other worker's state; the default,
 ``auto``, keeps none with the in-memory store) or ``DEINFLUENCE_STORE=rocksdb://``.
 
@@ -42,6 +44,10 @@ def main() -> None:
     ap.add_argument("--partitions", type=int, default=4)
     ap.add_argument("--env", nargs="*", default=[], help="worker settings NAME=VALUE")
     ap.add_argument("--machine", action="store_true", help="measure the machine before each pair")
+    ap.add_argument("--warmup", type=int, default=4,
+                    help="at most this many uncounted one-worker runs first, until the broker's JIT "
+                    "compiler is quiet (default 4; 0: none): a fresh broker's JIT took half a core "
+                    "in the first pair of session 23")
     args = ap.parse_args()
     values = bm.encode_posts(bm.generate_posts(args.posts))
     bad = [item for item in args.env if "=" not in item or item.startswith(
@@ -51,6 +57,10 @@ def main() -> None:
     env = dict(item.split("=", 1) for item in args.env)
     ratios: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="scaling-pairs-") as work:
+        if args.warmup > 0:
+            (Path(work) / "warmup").mkdir()
+            bm.Bench(args.bootstrap, Path(work) / "warmup", args.partitions, 600).warm_broker(
+                values, args.warmup, **env)
         for pair in range(args.pairs):
             for kind in ("loop", "stages") if args.machine else ():  # the ceiling now
                 print(f"pair {pair} machine, {kind}: {two_process(kind, pairs=3)}", flush=True)

@@ -227,6 +227,20 @@ def thread_cpu_seconds(pid: int) -> dict[str, float]:
     return out
 
 
+# HotSpot's JIT compiler threads ("C1 CompilerThread0", "C2 CompilerThread1"), as /proc names
+# them: a thread's name there is cut to 15 characters
+JIT_THREAD_PREFIXES = ("C1 CompilerThre", "C2 CompilerThre")
+
+
+def jit_cpu_seconds(pid: int) -> float:
+    """CPU seconds of a JVM's JIT compiler threads (process ``pid``, the local broker): what
+    it spent compiling its own code instead of serving requests. A fresh broker spends
+    tenths of a core on it for minutes of traffic, on the cores the workers need
+    (``Bench.warm_broker``). 0 when gone or when it has no such threads."""
+    return sum(secs for kind, secs in thread_cpu_seconds(pid).items()
+               if kind.startswith(JIT_THREAD_PREFIXES))
+
+
 def loop_schedstat(pid: int, root: Path = Path("/proc")) -> tuple[float, float] | None:
     """(seconds on a CPU, seconds runnable but waiting for one) of process ``pid``'s main
     thread, the event loop, from the scheduler's ``schedstat``; ``None`` when gone or when the

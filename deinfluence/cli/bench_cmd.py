@@ -45,6 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--workdir", type=Path, default=Path(".local/bench"), help="logs and state")
     p.add_argument("--skip", default="", help="comma-separated phases to skip: quix,faust,two")
     p.add_argument("--timeout", type=float, default=300.0, help="max seconds per phase")
+    p.add_argument("--warmup", type=int, default=4,
+                   help="at most this many uncounted one-worker runs first, until the broker's JIT "
+                   "compiler is quiet (default 4; 0: none; a remote broker gets one)")
     p.set_defaults(func=run)
 
 
@@ -99,6 +102,15 @@ def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, 
     n = args.posts
     bm.say(f"generating {n:,} posts")
     posts = bm.generate_posts(n, args.rate)
+    # the backlog of the warm-up and of the stable-group phases, one post per message
+    scaling_n = scaling_posts(args)
+    backlog: list[tuple[bytes, bytes]] = []
+    if args.warmup > 0 or "two" not in skip:
+        if scaling_n != n:
+            bm.say(f"generating {scaling_n:,} posts for the warm-up and the stable-group phases")
+        backlog = bm.encode_posts(posts if scaling_n == n else bm.generate_posts(scaling_n, args.rate))
+    if args.warmup > 0:  # before any measured phase: a fresh broker's JIT takes cores for minutes
+        out["broker_warmup"] = bench.warm_broker(backlog, args.warmup)
     bm.say("producing the single-post backlog (posts.raw and bench.posts)")
     bench.load(posts, None)
 
@@ -137,10 +149,6 @@ def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, 
         # two workers with one standby replica each, what rocksdb:// gets by default: each worker
         # also replays the other's changelog records to keep a warm copy of its state, a cost a
         # single worker does not have (docs/performance.md, sessions 16 and 17)
-        scaling_n = scaling_posts(args)
-        if scaling_n != n:
-            bm.say(f"generating {scaling_n:,} posts for the stable-group phases")
-        backlog = bm.encode_posts(posts if scaling_n == n else bm.generate_posts(scaling_n, args.rate))
         for workers, phase, standby, what in (
                 (1, "stable_group_1_workers", "auto", "1 worker"),
                 (2, "stable_group_2_workers", "auto", "2 workers"),

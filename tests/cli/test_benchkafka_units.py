@@ -8,6 +8,7 @@ import sys
 import time
 
 from deinfluence.benchkafka import (
+    jit_cpu_seconds,
     loop_schedstat,
     proc_cpu_seconds,
     proc_memory_mib,
@@ -15,6 +16,7 @@ from deinfluence.benchkafka import (
 )
 from deinfluence.benchmachine import _cpu_loop, _stage_loop
 from deinfluence.benchmark import (
+    Bench,
     batch_lines,
     batches_delta,
     loop_shares,
@@ -116,6 +118,66 @@ def test_thread_cpu_tells_the_event_loop_from_the_other_threads():
     assert others >= 0.75, by_kind
     assert by_kind["main"] < 0.5, by_kind  # start-up only
     assert thread_cpu_seconds(child.pid) == {}  # gone
+
+
+def test_jit_cpu_counts_only_threads_named_as_hotspots_compiler_threads():
+    """A child whose thread named like HotSpot's "C2 CompilerThread0" spins 0.8 s and whose
+    thread named like a broker's request handler spins as long: only the first is the JIT's."""
+    code = ("import os, threading, time, sys\n"
+            "def spin(name):\n"
+            "    with open(f'/proc/self/task/{threading.get_native_id()}/comm', 'w') as f:\n"
+            "        f.write(name)  # the kernel keeps 15 characters, as for the JVM's threads\n"
+            "    while time.thread_time() < 0.8: pass\n"
+            "    os.write(1, b'spun\\n')  # one write: the two threads' lines never interleave\n"
+            "    time.sleep(600)\n"
+            "for name in ('C2 CompilerThread0', 'data-plane-kafka-request-handler-0'):\n"
+            "    threading.Thread(target=spin, args=(name,), daemon=True).start()\n"
+            "sys.stdin.read()\n")
+    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        assert [child.stdout.readline().strip() for _ in range(2)] == ["spun", "spun"]
+        jit, every = jit_cpu_seconds(child.pid), proc_cpu_seconds(child.pid)
+    finally:
+        child.communicate("", timeout=10)
+    assert 0.75 <= jit < 1.2, (jit, every)  # the compiler thread alone, not the handler
+    assert every >= 1.5, every
+    assert jit_cpu_seconds(child.pid) == 0.0  # gone
+
+
+class _Rounds(Bench):
+    """``Bench.warm_broker``'s rounds without workers: each round's JIT seconds from a list."""
+
+    def __init__(self, jit_per_round: list[float] | None) -> None:
+        self.jit_per_round = jit_per_round
+        self.jit_total, self.runs = 0.0, 0
+        self.broker_pid = None if jit_per_round is None else 1
+
+    def stable_group(self, workers, tag, **worker_env):
+        import contextlib
+        return contextlib.nullcontext([])
+
+    def backlog(self, children, values):
+        if self.jit_per_round is not None:
+            self.jit_total += self.jit_per_round[self.runs]
+        self.runs += 1
+        time.sleep(0.1)
+        return 1000.0, 0.1
+
+    def _jit_seconds(self):
+        return None if self.jit_per_round is None else self.jit_total
+
+
+def test_the_warm_up_stops_once_the_jit_is_quiet_or_after_its_rounds():
+    # 0.3 and 0.1 s of JIT in a 0.1 s round: busy; 0.001 s: under 0.05 cores, the last round
+    quiet_third = _Rounds([0.3, 0.1, 0.001, 0.0])
+    rounds = quiet_third.warm_broker([], max_rounds=4)
+    assert quiet_third.runs == 3 and [r["jit_cores"] > 0.05 for r in rounds] == [True, True, False]
+    busy = _Rounds([0.3, 0.3, 0.3, 0.3])
+    assert len(busy.warm_broker([], max_rounds=2)) == 2 and busy.runs == 2
+    remote = _Rounds(None)  # its threads cannot be seen: one round, its JIT unknown
+    assert remote.warm_broker([], max_rounds=4) == [{"posts_per_s": 1000, "jit_cores": None}]
 
 
 def test_event_loop_shares_split_on_cpu_runqueue_and_sleep(tmp_path):
