@@ -114,8 +114,9 @@ def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, 
     bm.say("producing the single-post backlog (posts.raw and bench.posts)")
     bench.load(posts, None)
 
-    out["raw_consume_posts_per_s"], secs = bench.raw_consume(n)
-    bm.say(f"raw consume: {out['raw_consume_posts_per_s']:,.0f} posts/s ({secs:.1f} s)")
+    out["raw_consume_posts_per_s"], secs, out["raw_consume_passes"] = bench.raw_consume(n)
+    bm.say(f"raw consume: {out['raw_consume_posts_per_s']:,.0f} posts/s ({secs:.1f} s, "
+           f"{out['raw_consume_passes']} passes over the topic)")
     floor = bench.passthrough(n)
     out["passthrough_posts_per_s"] = floor.pop("posts_per_s")
     out["passthrough_cpu"] = {k: round(v, 2) for k, v in floor.items()}
