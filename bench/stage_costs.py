@@ -7,6 +7,12 @@ spends beyond their sum is Faust, asyncio and the Kafka clients. The cyclic GC r
 worker's thresholds (``streams.worker.GC_THRESHOLDS``): with CPython's defaults its
 collections, charged to whichever step allocated, made this sum 51 us per post instead of 29
 (mostly in ``decode_routed`` and ``prepare_batch``).
+
+glibc gives the top of this process's heap back after each step's batch is freed, so the next
+batch's buffers fault their pages in again: "classified records" read 6.5 us per post, and
+2.0 to 2.6 with ``MALLOC_TOP_PAD_=16777216`` in the environment (session 23). The worker does not
+pay that (0.14 to 0.16 minor faults per post in a stable-group run, and the same setting did not
+change its rate): run with that variable for the worker's figures.
 """
 
 from __future__ import annotations
