@@ -86,6 +86,12 @@ class Settings(BaseSettings):
         True, description="A stage that has read all of its input commits it at once (at most every "
         "0.2 s); false: only every commit_interval",
     )
+    compression: Literal["none", "gzip", "snappy", "lz4", "zstd"] = Field(
+        "none", description="Compression codec of every record the worker writes (librdkafka's "
+        "compression.type): the classified posts, routed bundles, partials, aggregates, "
+        "dead letters and changelogs. Consumers decompress whatever codec a topic holds, "
+        "including one the broker applies (a topic's compression.type)",
+    )
     max_message_bytes: int = Field(1_048_576, description="Larger raw messages are dead-lettered")
     max_envelope_posts: int = Field(1000, description="Max posts in one batch envelope")
     max_text_chars: int = Field(100_000, description="Max characters of a post's text")

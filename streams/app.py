@@ -44,6 +44,8 @@ def make_app(settings: Settings) -> faust.App:
         web_in_thread=False,
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
+        # Faust's own producer writes little (its table changelogs go through self.output)
+        producer_compression_type=None if settings.compression == "none" else settings.compression,
         broker_commit_interval=settings.commit_interval,  # and eagerly: Agents.commit_if_caught_up
         # Faust's default is 60 s. With it, a worker started right after another member of the
         # group left read nothing for 30 s and more in 3 of 3 runs of the stall-guard test

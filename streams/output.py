@@ -72,7 +72,8 @@ class OutputProducer:
         """
         from deinfluence.streams.kafka import confluent_config
 
-        conf = {**PRODUCER_DEFAULTS, **extra, "error_cb": self._on_error}
+        conf = {**PRODUCER_DEFAULTS, "compression.type": settings.compression, **extra,
+                "error_cb": self._on_error}
         if client_id:
             conf["client.id"] = client_id
         self._conf = confluent_config(settings, **conf)
