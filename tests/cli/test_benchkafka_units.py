@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from deinfluence.benchkafka import (
     jit_cpu_seconds,
@@ -107,13 +109,8 @@ def test_thread_cpu_tells_the_event_loop_from_the_other_threads():
             "    time.sleep(600)  # alive: an ended thread's CPU is not listed\n"
             "threading.Thread(target=spin, daemon=True).start()\n"
             "sys.stdin.read()\n")
-    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout is not None and child.stdout.readline().strip() == "spun"
+    with _spinning_child(code, spinners=1) as child:
         by_kind = thread_cpu_seconds(child.pid)
-    finally:
-        child.communicate("", timeout=10)
     others = sum(v for k, v in by_kind.items() if k != "main")
     assert others >= 0.75, by_kind
     assert by_kind["main"] < 0.5, by_kind  # start-up only
@@ -133,14 +130,8 @@ def test_jit_cpu_counts_only_threads_named_as_hotspots_compiler_threads():
             "for name in ('C2 CompilerThread0', 'data-plane-kafka-request-handler-0'):\n"
             "    threading.Thread(target=spin, args=(name,), daemon=True).start()\n"
             "sys.stdin.read()\n")
-    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout is not None
-        assert [child.stdout.readline().strip() for _ in range(2)] == ["spun", "spun"]
+    with _spinning_child(code, spinners=2) as child:
         jit, every = jit_cpu_seconds(child.pid), proc_cpu_seconds(child.pid)
-    finally:
-        child.communicate("", timeout=10)
     assert 0.75 <= jit < 1.2, (jit, every)  # the compiler thread alone, not the handler
     assert every >= 1.5, every
     assert jit_cpu_seconds(child.pid) == 0.0  # gone
@@ -368,3 +359,17 @@ def test_batch_lines_give_each_stage_its_line_in_order():
         "          gc:     40 collections,   12.50 ms each, 0.50 s in all",
     ]
     assert batch_lines({}) == []
+
+
+@contextmanager
+def _spinning_child(code: str, spinners: int) -> Iterator[subprocess.Popen[str]]:
+    """Run ``code`` in a child Python; yield it once its ``spinners`` threads printed "spun",
+    and end it (it waits on its stdin) when the block ends."""
+    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        assert [child.stdout.readline().strip() for _ in range(spinners)] == ["spun"] * spinners
+        yield child
+    finally:
+        child.communicate("", timeout=10)

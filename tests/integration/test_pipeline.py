@@ -59,14 +59,7 @@ def test_replayed_file_equals_backfill_and_bad_input_is_dead_lettered(clean, tmp
 def test_out_of_order_within_grace_equals_backfill(clean, tmp_path):
     path = tmp_path / "shuffled.jsonl"
     path.write_bytes(b"\n".join(synthetic_posts(3000, seed=11, disorder_s=540)) + b"\n")
-    expected = backfill(path, tmp_path / "bf")
-    worker = Worker(clean, tmp_path / "w1", unique_app_id()).start()
-    try:
-        produce(clean, path.read_bytes().splitlines())
-        latest = wait_for_equal(clean, expected, alive=worker.alive)
-        assert_same(latest, expected, worker)
-    finally:
-        worker.stop()
+    replay_equals_backfill(clean, path, tmp_path)
 
 
 def test_duplicated_post_ids_are_counted_once(clean, tmp_path):
@@ -76,13 +69,7 @@ def test_duplicated_post_ids_are_counted_once(clean, tmp_path):
     expected = backfill(path, tmp_path / "bf")
     total = sum(r["posts"] for r in expected.values() if r["key_type"] == "all" and r["window"] == "5m")
     assert total == 500
-    worker = Worker(clean, tmp_path / "w1", unique_app_id()).start()
-    try:
-        produce(clean, path.read_bytes().splitlines())
-        latest = wait_for_equal(clean, expected, alive=worker.alive)
-        assert_same(latest, expected)
-    finally:
-        worker.stop()
+    replay_equals_backfill(clean, path, tmp_path, expected)
 
 
 # the low three bits of a v2 record batch's attributes
@@ -123,14 +110,7 @@ def test_compressed_topics_equal_backfill(kafka, clean, tmp_path, where):
         resources = [ConfigResource("topic", t, incremental_configs=[entry]) for t in topics.ALL]
         for future in admin.incremental_alter_configs(resources).values():
             future.result(timeout=30)
-    expected = backfill(FIXED, tmp_path / "bf")
-    worker = Worker(clean, tmp_path / "w1", unique_app_id(), **env).start()
-    try:
-        produce(clean, FIXED.read_bytes().splitlines())
-        latest = wait_for_equal(clean, expected, alive=worker.alive)
-        assert_same(latest, expected, worker)
-    finally:
-        worker.stop()
+    replay_equals_backfill(clean, FIXED, tmp_path, **env)
     for topic in (topics.CLASSIFIED, *topics.INTERNAL, topics.AGGREGATES):
         # librdkafka sends a batch as it is when compressing it would not make it smaller
         found = batch_codecs(kafka.data_dir, topic)
@@ -339,6 +319,20 @@ def test_a_second_worker_joins_and_leaves_mid_stream(clean, tmp_path, store, sta
     finally:
         second.stop()
         first.stop()
+
+
+def replay_equals_backfill(bootstrap: str, path: Path, tmp_path: Path,
+                           expected: dict | None = None, **env: str) -> None:
+    """One worker (``env``: its settings) reads the posts of ``path`` and publishes what
+    ``backfill`` computes from the file (or ``expected``)."""
+    if expected is None:
+        expected = backfill(path, tmp_path / "bf")
+    worker = Worker(bootstrap, tmp_path / "w1", unique_app_id(), **env).start()
+    try:
+        produce(bootstrap, path.read_bytes().splitlines())
+        assert_same(wait_for_equal(bootstrap, expected, alive=worker.alive), expected, worker)
+    finally:
+        worker.stop()
 
 
 def assert_same(latest: dict, expected: dict, worker: Worker | None = None) -> None:
