@@ -25,6 +25,7 @@ import tempfile
 from pathlib import Path
 
 from deinfluence import benchmark as bm
+from deinfluence.benchkafka import add_warmup_option
 
 PHASE = "stable_group_1_workers"
 
@@ -40,9 +41,7 @@ def main() -> None:
     ap.add_argument("--pipeline", action="store_true", help="the posts_per_s phase instead")
     ap.add_argument("--bootstrap", default="127.0.0.1:19310")
     ap.add_argument("--partitions", type=int, default=4)
-    ap.add_argument("--warmup", type=int, default=4,
-                    help="at most this many uncounted one-worker runs first, until the broker's JIT "
-                    "compiler is quiet (default 4; 0: none)")
+    add_warmup_option(ap)
     args = ap.parse_args()
     name, _, listed = (args.vary or f"DEINFLUENCE_BATCH_SIZE={args.sizes}").partition("=")
     if not name.startswith("DEINFLUENCE_") or not listed:
@@ -52,10 +51,8 @@ def main() -> None:
     pipeline = args.pipeline or bool(args.envelope)
     encoded = None if pipeline else bm.encode_posts(posts)
     with tempfile.TemporaryDirectory(prefix="batch-sizes-") as work:
-        if args.warmup > 0:  # at the first value of the setting
-            (Path(work) / "warmup").mkdir()
-            bm.Bench(args.bootstrap, Path(work) / "warmup", args.partitions, 900).warm_broker(
-                encoded or bm.encode_posts(posts), args.warmup, **{name: choices[0]})
+        bm.warm_up(args.bootstrap, Path(work), args.partitions,  # at the setting's first value
+                   encoded or bm.encode_posts(posts), args.warmup, **{name: choices[0]})
         for rep in range(args.reps):
             for value in choices if rep % 2 == 0 else choices[::-1]:  # each order as often
                 workdir = Path(work) / f"{rep}-{value}"

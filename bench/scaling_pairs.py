@@ -31,6 +31,7 @@ import tempfile
 from pathlib import Path
 
 from deinfluence import benchmark as bm
+from deinfluence.benchkafka import add_warmup_option
 from deinfluence.benchmachine import two_process
 
 
@@ -44,10 +45,7 @@ def main() -> None:
     ap.add_argument("--partitions", type=int, default=4)
     ap.add_argument("--env", nargs="*", default=[], help="worker settings NAME=VALUE")
     ap.add_argument("--machine", action="store_true", help="measure the machine before each pair")
-    ap.add_argument("--warmup", type=int, default=4,
-                    help="at most this many uncounted one-worker runs first, until the broker's JIT "
-                    "compiler is quiet (default 4; 0: none): a fresh broker's JIT took half a core "
-                    "in the first pair of session 23")
+    add_warmup_option(ap)
     args = ap.parse_args()
     values = bm.encode_posts(bm.generate_posts(args.posts))
     bad = [item for item in args.env if "=" not in item or item.startswith(
@@ -57,10 +55,7 @@ def main() -> None:
     env = dict(item.split("=", 1) for item in args.env)
     ratios: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="scaling-pairs-") as work:
-        if args.warmup > 0:
-            (Path(work) / "warmup").mkdir()
-            bm.Bench(args.bootstrap, Path(work) / "warmup", args.partitions, 600).warm_broker(
-                values, args.warmup, **env)
+        bm.warm_up(args.bootstrap, Path(work), args.partitions, values, args.warmup, **env)
         for pair in range(args.pairs):
             for kind in ("loop", "stages") if args.machine else ():  # the ceiling now
                 print(f"pair {pair} machine, {kind}: {two_process(kind, pairs=3)}", flush=True)

@@ -5,6 +5,7 @@ Everything here talks to the real broker with confluent-kafka; nothing is simula
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import subprocess
@@ -239,6 +240,14 @@ def jit_cpu_seconds(pid: int) -> float:
     (``Bench.warm_broker``). 0 when gone or when it has no such threads."""
     return sum(secs for kind, secs in thread_cpu_seconds(pid).items()
                if kind.startswith(JIT_THREAD_PREFIXES))
+
+
+def add_warmup_option(parser: argparse.ArgumentParser) -> None:
+    """``--warmup K`` (default 4) of ``deinfluence bench`` and of the alternating bench scripts:
+    ``benchmark.Bench.warm_broker`` until the compiler threads (:func:`jit_cpu_seconds`) are quiet."""
+    parser.add_argument("--warmup", type=int, default=4,
+                        help="at most this many uncounted one-worker runs first, until the broker's "
+                        "JIT compiler is quiet (default 4; 0: none; a remote broker gets one)")
 
 
 def loop_schedstat(pid: int, root: Path = Path("/proc")) -> tuple[float, float] | None:

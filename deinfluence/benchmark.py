@@ -20,7 +20,7 @@ import sys
 import time
 from argparse import Namespace
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -74,6 +74,15 @@ def generate_posts(n: int, rate: float = 1000.0, seed: int = 7) -> list[dict[str
                      brands=None, quiet_demo=True, days=None)
     posts = list(build_generator(args)[0].posts())
     return [posts[i % len(posts)] | {"post_id": f"b{i}"} for i in range(n)]  # exactly n
+
+
+def warm_up(bootstrap: str, work: Path, partitions: int, values: Sequence[tuple[bytes, bytes]],
+            max_rounds: int, **worker_env: str) -> None:
+    """:meth:`Bench.warm_broker` in ``work/warmup``, for a script that measures several runs
+    of its own (nothing when ``max_rounds`` is 0)."""
+    if max_rounds > 0:
+        (work / "warmup").mkdir()
+        Bench(bootstrap, work / "warmup", partitions, 900).warm_broker(values, max_rounds, **worker_env)
 
 
 def encode_posts(posts: Sequence[Mapping[str, Any]]) -> list[tuple[bytes, bytes]]:
@@ -304,19 +313,22 @@ class Bench:
         finally:
             child.stop()
 
-    def raw_consume(self, n: int, min_seconds: float = 3.0,
-                    max_rounds: int = 200) -> tuple[float, float, int]:
-        """A bare confluent-kafka consumer reading ``bench.posts`` (``n`` posts) and doing
-        nothing: (posts/s, seconds, passes).
+    def _reread(self, what: str, n: int, min_seconds: float,
+                max_rounds: int) -> Iterator[list[Any]]:
+        """Read ``bench.posts`` (``n`` posts) from its start, again and again (assigned, no
+        consumer group), until ``min_seconds`` have passed since its first message or
+        ``max_rounds`` passes are done; yields each ``consume`` call's messages without errors
+        (passes = messages // ``n``).
 
-        The topic is read from its start again (assigned, no consumer group) until the reading
-        has lasted ``min_seconds``, as in :meth:`passthrough`: one pass of 100,000 posts takes
-        0.1 to 0.2 s here, and such a single pass read 469,650 to 1,488,714 posts/s between
-        runs (session 23). The clock starts at the first message.
+        The broker holds each fetch :data:`PASS_FETCH_WAIT_MS`: with librdkafka's default (500
+        ms) the fetch in flight at each pass's end held up the next pass that long.
+
+        Raises:
+            BenchError: a pass was not read in full within the bench's timeout.
         """
         from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
-        c = Consumer({"bootstrap.servers": self.bootstrap, "group.id": f"bench-raw-{self.run_id}",
+        c = Consumer({"bootstrap.servers": self.bootstrap, "group.id": f"bench-{what}-{self.run_id}",
                       "enable.auto.commit": False, "fetch.wait.max.ms": PASS_FETCH_WAIT_MS})
         count, rounds, t0 = 0, 0, None
         deadline = time.monotonic() + self.timeout
@@ -325,20 +337,36 @@ class Bench:
             while rounds < max_rounds and (t0 is None or time.time() - t0 < min_seconds):
                 c.assign([TopicPartition(BENCH_TOPIC, q, OFFSET_BEGINNING) for q in parts])
                 rounds += 1
-                while count < rounds * n and time.monotonic() < deadline:
-                    msgs = c.consume(10_000, 0.5)
+                while count < rounds * n:
+                    if time.monotonic() > deadline:
+                        raise BenchError(f"{what}: {count:,} of {rounds * n:,} messages read in "
+                                         f"{self.timeout:.0f} s")
+                    msgs = [m for m in c.consume(10_000, 0.5) if not m.error()]
                     if msgs and t0 is None:
                         t0 = time.time()
-                    count += sum(1 for m in msgs if not m.error())
-                if count < rounds * n:
-                    break
-            secs = time.time() - (t0 or time.time())
+                    count += len(msgs)
+                    yield msgs
         finally:
             c.close()
-        if count < rounds * n:
-            raise BenchError(f"raw consume: {count:,} of {rounds * n:,} messages read in "
-                             f"{self.timeout:.0f} s")
-        return count / max(1e-6, secs), secs, rounds
+
+    def raw_consume(self, n: int, min_seconds: float = 3.0,
+                    max_rounds: int = 200) -> tuple[float, float, int]:
+        """A bare confluent-kafka consumer reading ``bench.posts`` (``n`` posts) and doing
+        nothing: (posts/s, seconds, passes).
+
+        The topic is read from its start again until the reading has lasted ``min_seconds``
+        (:meth:`_reread`): one pass of 100,000 posts takes 0.1 to 0.2 s here, and such a
+        single pass read 469,650 to 1,488,714 posts/s between runs (session 23). The clock
+        starts at the first message.
+        """
+        count, t0 = 0, None
+        with closing(self._reread("raw-consume", n, min_seconds, max_rounds)) as passes:
+            for msgs in passes:
+                if msgs and t0 is None:
+                    t0 = time.time()
+                count += len(msgs)
+        secs = time.time() - (t0 or time.time())
+        return count / max(1e-6, secs), secs, count // n
 
     def passthrough(self, n: int, min_seconds: float = 3.0, max_rounds: int = 10) -> dict[str, float]:
         """The Kafka clients' floor for this pipeline's per-post path: read ``bench.posts``
@@ -346,8 +374,8 @@ class Bench:
         ``posts.classified`` record per post), with the worker's producer settings (``acks``
         all, idempotent) and a delivery report per record; no decoding, no processing.
 
-        The topic is read from its start again (assigned, no consumer group) until the run
-        has lasted ``min_seconds``: one pass of 100,000 posts takes about a second, too short
+        The topic is read from its start again until the run has lasted ``min_seconds``
+        (:meth:`_reread`): one pass of 100,000 posts takes about a second, too short
         for the broker's CPU, read from ``/proc``, to settle. The producer has its
         idempotent producer id before the clock starts.
 
@@ -355,17 +383,14 @@ class Bench:
         and the CPU per post of this process (all its threads) and of the broker, when its
         pid is known.
         """
-        from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
+        from confluent_kafka import Producer
 
         from deinfluence.streams.output import PRODUCER_DEFAULTS
 
-        c = Consumer({"bootstrap.servers": self.bootstrap, "group.id": f"bench-pass-{self.run_id}",
-                      "enable.auto.commit": False, "fetch.wait.max.ms": PASS_FETCH_WAIT_MS})
         p = Producer({**PRODUCER_DEFAULTS, "bootstrap.servers": self.bootstrap})
         p.produce(PASS_OUT, b"warm-up")  # connects and acquires the producer id
         if p.flush(30):
             raise BenchError("pass-through: the producer could not reach the broker")
-        parts = c.list_topics(BENCH_TOPIC, timeout=30).topics[BENCH_TOPIC].partitions
         acked, failed = [0], [0]
 
         def report(err: Any, _msg: Any) -> None:
@@ -374,45 +399,39 @@ class Bench:
             else:
                 failed[0] += 1
 
-        sent, rounds, t0 = 0, 0, None
+        def send(m: Any) -> None:
+            while True:
+                try:
+                    p.produce(PASS_OUT, m.value(), m.key(), on_delivery=report)
+                    return
+                except BufferError:  # the bounded queue is full: serve reports
+                    p.poll(0.005)
+
+        sent, t0 = 0, None
         cpu0 = broker0 = 0.0
         deadline = time.monotonic() + self.timeout
         try:
-            while rounds < max_rounds and (t0 is None or time.time() - t0 < min_seconds):
-                c.assign([TopicPartition(BENCH_TOPIC, q, OFFSET_BEGINNING) for q in parts])
-                rounds += 1
-                target = rounds * n
-                while sent < target and time.monotonic() < deadline:
-                    msgs = c.consume(10_000, 0.5)
+            with closing(self._reread("pass-through", n, min_seconds, max_rounds)) as passes:
+                for msgs in passes:
                     if msgs and t0 is None:
                         t0, cpu0 = time.time(), _own_cpu()
                         broker0 = proc_cpu_seconds(self.broker_pid) if self.broker_pid else 0.0
                     for m in msgs:
-                        if m.error():
-                            continue
-                        while True:
-                            try:
-                                p.produce(PASS_OUT, m.value(), m.key(), on_delivery=report)
-                                break
-                            except BufferError:  # the bounded queue is full: serve reports
-                                p.poll(0.005)
-                        sent += 1
+                        send(m)
+                    sent += len(msgs)
                     p.poll(0)
-                if sent < target:
-                    break
             while acked[0] + failed[0] < sent and time.monotonic() < deadline:
                 p.poll(0.05)
             secs = time.time() - (t0 or time.time())
             cpu = _own_cpu() - cpu0
             broker = (proc_cpu_seconds(self.broker_pid) - broker0) if self.broker_pid else None
         finally:
-            c.close()
             p.flush(10)
-        if failed[0] or acked[0] < rounds * n or sent < rounds * n:
-            raise BenchError(f"pass-through: {acked[0]:,} of {rounds * n:,} records "
+        if failed[0] or acked[0] < sent:
+            raise BenchError(f"pass-through: {acked[0]:,} of {sent:,} records "
                              f"acknowledged, {failed[0]:,} failed")
         out = {"posts_per_s": sent / max(1e-6, secs), "seconds": secs, "posts": sent,
-               "rounds": rounds, "client_us_per_post": cpu / sent * 1e6}
+               "rounds": sent // n, "client_us_per_post": cpu / sent * 1e6}
         if broker is not None:
             out["broker_us_per_post"] = broker / sent * 1e6
         return out

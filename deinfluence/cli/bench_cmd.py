@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from deinfluence.benchkafka import REPO
+from deinfluence.benchkafka import REPO, add_warmup_option
 from deinfluence.settings import load_settings
 
 BENCH_PORT = 19310
@@ -45,9 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--workdir", type=Path, default=Path(".local/bench"), help="logs and state")
     p.add_argument("--skip", default="", help="comma-separated phases to skip: quix,faust,two")
     p.add_argument("--timeout", type=float, default=300.0, help="max seconds per phase")
-    p.add_argument("--warmup", type=int, default=4,
-                   help="at most this many uncounted one-worker runs first, until the broker's JIT "
-                   "compiler is quiet (default 4; 0: none; a remote broker gets one)")
+    add_warmup_option(p)
     p.set_defaults(func=run)
 
 
