@@ -7,6 +7,8 @@
 - sponsored F1 (positive class ``true``);
 - reasons F1 (micro, over (post, reason) pairs);
 - the confusion matrix of post stances (gold rows, predicted columns).
+
+:func:`misses` lists the posts a run got wrong, for ``deinfluence eval --misses``.
 """
 
 from __future__ import annotations
@@ -134,6 +136,39 @@ def confusion(pairs: Iterable[tuple[str, str]]) -> dict[str, dict[str, int]]:
     """Gold stance -> predicted stance -> count."""
     counts = Counter(pairs)
     return {g: {p: counts[(g, p)] for p in STANCES} for g in STANCES}
+
+
+def misses(
+    labeled: Sequence[Mapping[str, Any]], predicted: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Every post whose stance, targets or sponsorship differ from its label: its id, language
+    and text, the label and the prediction (with the ``cues`` that decided), in input order.
+    Reasons alone do not make a miss (they are scored as a set, see :func:`evaluate`)."""
+    if len(labeled) != len(predicted):
+        raise ValueError(f"{len(labeled)} labeled posts but {len(predicted)} predictions")
+    out: list[dict[str, Any]] = []
+    for post, pred in zip(labeled, predicted, strict=True):
+        label = post["label"]
+        got = {
+            "stance": pred.get("stance"),
+            "targets": pred.get("targets") or {},
+            "sponsored": bool(pred.get("sponsored")),
+            "reasons": list(pred.get("reasons") or ()),
+        }
+        if (
+            got["stance"] == label["stance"]
+            and got["targets"] == (label.get("targets") or {})
+            and got["sponsored"] == bool(label.get("sponsored"))
+        ):
+            continue
+        out.append({
+            "post_id": post.get("post_id"),
+            "lang": post.get("lang"),
+            "text": post.get("text"),
+            "label": {k: label.get(k) for k in ("stance", "targets", "sponsored", "reasons")},
+            "predicted": {**got, "cues": list(pred.get("cues") or ())},
+        })
+    return out
 
 
 def format_report(report: Report) -> str:

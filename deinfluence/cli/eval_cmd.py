@@ -1,7 +1,10 @@
-"""``deinfluence eval LABELED.jsonl [--brands CATALOG] [--json]``: score on labeled posts.
+"""``deinfluence eval LABELED.jsonl [--brands CATALOG] [--json] [--misses PATH]``: score on
+labeled posts.
 
 Prints post-level macro-F1 overall and per language, per-target macro-F1, brand-mention
-F1, sponsored F1, reasons F1 (micro) and the stance confusion matrix.
+F1, sponsored F1, reasons F1 (micro) and the stance confusion matrix. ``--misses`` writes
+every post whose stance, targets or sponsorship were wrong to PATH (JSON lines: the label,
+the prediction and the cues that decided), for whoever tunes a lexicon or a catalog.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import orjson
 
 from deinfluence.errors import ConfigError
 from deinfluence.processors.classify import RuleClassifier
-from deinfluence.processors.evaluation import evaluate, format_report
+from deinfluence.processors.evaluation import evaluate, format_report, misses
 from deinfluence.settings import load_settings
 
 
@@ -26,6 +29,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("labeled", type=Path, help="JSON lines: raw posts with a `label` object")
     parser.add_argument("--brands", type=Path, help="brand catalog YAML the labels refer to")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--misses", type=Path, metavar="PATH",
+                        help="write the posts classified wrongly to PATH (JSON lines)")
     parser.set_defaults(func=run)
 
 
@@ -69,6 +74,14 @@ def run(args: argparse.Namespace) -> int:
         [{k: v for k, v in r.items() if k != "label"} for r in rows]
     )
     report = evaluate(rows, predicted)
+    if args.misses is not None:
+        wrong = misses(rows, predicted)
+        try:
+            args.misses.write_bytes(b"".join(orjson.dumps(m) + b"\n" for m in wrong))
+        except OSError as exc:
+            raise ConfigError(f"cannot write {args.misses}: {exc}") from exc
+        print(f"deinfluence eval: {len(wrong)} of {len(rows)} posts missed, written to {args.misses}",
+              file=sys.stderr)
     if args.json:
         sys.stdout.write(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2).decode() + "\n")
     else:

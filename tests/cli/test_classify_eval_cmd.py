@@ -110,3 +110,21 @@ def test_classify_takes_catalog_from_environment(tmp_path: Path, monkeypatch, ca
     monkeypatch.setenv("DEINFLUENCE_BRANDS", str(catalog))
     assert main(["classify", str(src)]) == 0
     assert json.loads(capsys.readouterr().out)["targets"] == {"cup_co": "deinfluencing"}
+
+
+def test_eval_writes_misses(data_dir: Path, tmp_path: Path, capsys) -> None:
+    """``--misses``: exactly the posts whose stance, targets or sponsorship differ from the label."""
+    rows = [json.loads(line) for line in (data_dir / "stance-dev.jsonl").read_text().splitlines()[:6]]
+    rows[1]["label"]["stance"] = "promoting" if rows[1]["label"]["stance"] != "promoting" else "neutral"
+    rows[4]["label"]["sponsored"] = not rows[4]["label"]["sponsored"]
+    src = tmp_path / "labeled.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "misses.jsonl"
+    rc = main(["eval", str(src), "--brands", str(data_dir / "brands-eval.yaml"), "--misses", str(out)])
+    assert rc == 0
+    wrong = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [m["post_id"] for m in wrong] == [rows[1]["post_id"], rows[4]["post_id"]]
+    assert wrong[0]["label"]["stance"] == rows[1]["label"]["stance"]
+    assert wrong[0]["predicted"]["stance"] != wrong[0]["label"]["stance"]
+    assert set(wrong[1]["predicted"]) == {"stance", "targets", "sponsored", "reasons", "cues"}
+    assert "2 of 6 posts missed" in capsys.readouterr().err
