@@ -54,7 +54,8 @@ COMMERCE_WORDS = _words(
     "uitverkoop korting rabat rabatt descuento réduction price prijs pris preis precio precios "
     "prix kr € $ £ euro euros produkter producten produkte productos produits products product "
     "open opens opent åbner abre ouvre geöffnet öffnungszeiten horario cosmetics skincare "
-    "serum serums toner niacinamide moisturizer shampoo sneakers shoes schuhe"
+    "serum serums toner niacinamide moisturizer shampoo sneakers shoes schuhe retinol retinal "
+    "peeling hyaluronic azelaic salicylic squalane"
 )
 _OBJECT_PRONOUNS = _words("me mig mir mich moi mij")
 _STORE_PREPOSITIONS = _words("bei beim im vom von aus zu zum dem bij naar van hos fra chez at")
