@@ -20,7 +20,7 @@ GENERAL: dict[str, dict[str, str]] = {
             no more hauls @sustainability | not adding to it @sustainability | not recommended
             forget it | forget about it | cut * out | cut them out | quit [buying/ordering/using] | deleted the app
             unfollowed | why buy | why would i buy | why pay | yeah no | lol no | absolutely not
-            keep that money | keep your money | keep your cash | save yourself the money | i'd rather you keep
+            keep that money | keep your cash | i'd rather you keep
             leave it on the shelf | leave it in the store | put the cart down | put it back | not for you either | look elsewhere
             you're not saving money @price | not saving money @price | watch this before you buy
         """,
@@ -39,7 +39,7 @@ GENERAL: dict[str, dict[str, str]] = {
             ordering again | reordering | reordered | buying it again | bought it again | on my third | on my fourth | the only * i | no notes | enough said | that's the tweet | say less
             this is your sign | best * i ever | best * i've ever | best * ever | still perfect | still like new | like new
             still going strong | would buy it myself | i'd buy it myself | would buy it again | buy it myself
-            can't recommend * enough | worth every cent | don't regret | never regretted | zero regrets
+            can't recommend * enough | don't regret | never regretted | zero regrets
             has lasted | lasted me | still holding up
         """,
         "topic": """
@@ -86,8 +86,8 @@ GENERAL: dict[str, dict[str, str]] = {
             bestiller igen | købt igen | genkøbt | min tredje | den eneste * jeg | mere skal der ikke siges
             dit tegn | det her er dit tegn | bedste * nogensinde | de bedste | stadig perfekt | som ny | stadig som ny
             ville købe den selv | ville købe den igen | kommet hjem igen | tilbage igen
-            hver en krone værd | hver eneste krone værd | den var det værd | det var det værd | kan kun anbefale | kan varmt anbefale
-            redningen | virker virkelig | fortryder ikke | har ikke fortrudt
+            hver en krone værd | hver eneste krone værd | den var det værd | det var det værd | kan kun anbefale
+            redningen | virker virkelig | har ikke fortrudt
             har holdt i | holdt i årevis
         """,
         "topic": """
@@ -117,7 +117,7 @@ GENERAL: dict[str, dict[str, str]] = {
             vergeet het | vergeet het maar | helemaal geschrapt | geschrapt | app verwijderd
             waarom * kopen | waarom * * kopen | waarom * * * kopen | echt niet | no way | je hoeft * geen @redundancy
             hou je geld | houd je geld | laat maar liggen | laat hem liggen | laat 'm liggen | laat het liggen
-            zou het niet aanraden | kijk verder | geen besparing @price | trap er niet in | trap er niet meer in | laat je niet gek maken @hype
+            zou het niet aanraden | kijk verder | geen besparing @price | trap er niet meer in | laat je niet gek maken @hype
             wacht * op de uitverkoop @price | wacht * op de sale @price
             koop * geen | koop * * geen
         """,
@@ -136,7 +136,7 @@ GENERAL: dict[str, dict[str, str]] = {
             bestel opnieuw | opnieuw besteld | weer gekocht | nabesteld | de enige * die ik | meer hoef ik niet te zeggen
             je teken | dit is je teken | beste * ooit | nog steeds als nieuw | als nieuw | nog steeds perfect
             zou hem zelf ook kopen | zou het zelf ook kopen | zou * zelf * kopen | weer binnen | weer terug
-            moet je echt hebben | moet je hebben | geen spijt | geen seconde spijt | elke cent waard | elke euro waard | echte aanrader | een aanrader
+            moet je echt hebben | geen spijt | geen seconde spijt | elke euro waard | echte aanrader | een aanrader
             gaat al * mee | gaat al * * mee
         """,
         "topic": """
@@ -166,7 +166,7 @@ GENERAL: dict[str, dict[str, str]] = {
             vergiss es | vergesst es | komplett gestrichen | gestrichen | app gelöscht
             warum * kaufen | warum * * kaufen | warum * * * kaufen | bloß nicht | lieber nicht | auf keinen fall
             behaltet euer geld | behalte dein geld | lasst ihn liegen | lasst sie liegen | lasst es liegen | lass ihn liegen | lass es liegen | liegen lassen
-            würde es nicht empfehlen | würde ich nicht empfehlen | kaufe nichts mehr | nichts mehr bei | keine ersparnis @price
+            würde es nicht empfehlen | würde ich nicht empfehlen | nichts mehr bei | keine ersparnis @price
             braucht ihr kein @redundancy | braucht ihr keine @redundancy | braucht ihr keinen @redundancy
             kauft * kein | kauft * keine | kauft * keinen | kauft * nicht
         """,
@@ -186,7 +186,7 @@ GENERAL: dict[str, dict[str, str]] = {
             euer zeichen | dein zeichen | das ist euer zeichen | die besten * überhaupt | besten * überhaupt | immer noch top
             wie neu | immer noch wie neu | würde * selbst kaufen | würde * auch selbst kaufen | würde * wieder kaufen
             gibts wieder | gibt es wieder
-            würde * sofort wieder kaufen | sofort wieder kaufen | jeden cent wert | jeden euro wert | bereue nichts | keine sekunde bereut | nicht bereut
+            würde * sofort wieder kaufen | sofort wieder kaufen | jeden euro wert | keine sekunde bereut | nicht bereut
             hält seit
         """,
         "topic": """
@@ -203,7 +203,7 @@ GENERAL: dict[str, dict[str, str]] = {
             keine ahnung[,/] ob | weiß nicht[,/] ob ich
         """,
         "notsaying": """
-            ich sag nicht | ich sage nicht[,/] kauft @price
+            ich sage nicht[,/] kauft @price
         """,
         "nospons": """
             nichts gesponsert | nichts davon gesponsert | nichts davon ist gesponsert
@@ -238,7 +238,7 @@ GENERAL: dict[str, dict[str, str]] = {
             vuelvo a comprar | he vuelto a comprar | pido otra vez | recompra | el único * que | la única * que | no digo más
             tu señal | esta es tu señal | mejor gastados | mejores * de mi vida | como nueva | como nuevo | sigue como nueva
             lo compraría | la compraría | lo compraría yo | volvería a comprar
-            comprad el | comprad la | compradlo | compradla | no me arrepiento | vale cada euro | merece cada euro
+            comprad el | comprad la | merece cada euro
             me dura desde | aguanta desde
         """,
         "topic": """
@@ -252,7 +252,7 @@ GENERAL: dict[str, dict[str, str]] = {
             al carrito | date prisa | daos prisa
         """,
         "notsaying": """
-            no digo que no @price | no os digo que no @price
+            no os digo que no @price
         """,
         "nospons": """
             nada es publicidad | nada patrocinado | nada de esto es publicidad
@@ -268,7 +268,7 @@ GENERAL: dict[str, dict[str, str]] = {
             laisse tomber | laissez tomber | complètement arrêté | j'ai arrêté | supprimé l'appli | pourquoi acheter | pourquoi payer
             pas la peine @redundancy | pas la peine d'acheter @redundancy | même pas en rêve | jamais de la vie
             gardez vos sous | garde tes sous | laissez-le sur le présentoir | laissez-le en rayon | laisse-le en rayon | laissez-le au magasin
-            j'arrête | je ne recommande pas | je recommande pas | regardez ailleurs | ce n'est pas une économie | c'est pas une économie @price
+            j'arrête | je recommande pas | regardez ailleurs | ce n'est pas une économie | c'est pas une économie @price
             attendez les @price
         """,
         "flaw": """
@@ -287,7 +287,7 @@ GENERAL: dict[str, dict[str, str]] = {
             je rachète | racheté | le seul * que | la seule * que | je n'en dirai pas plus
             c'est un signe | ton signe | les mieux dépensés | toujours nickel | comme neuf | comme neuve | je l'achèterais
             je le rachèterais | je la rachèterais | est revenu | est revenue | de retour
-            je le rachète | je la rachète | je les rachète | sans hésiter | regrette rien | je regrette pas | ne regrette pas | aucun regret
+            je le rachète | je la rachète | je les rachète | sans hésiter | regrette rien | je regrette pas | ne regrette pas
             vaut chaque centime | vaut chaque euro | lien en description | j'arrête pas de
             tient depuis
         """,
