@@ -69,7 +69,8 @@ GENERAL: dict[str, dict[str, str]] = {
             glem det | glem alt om | droppet * helt | droppet | slettet appen | hvorfor købe | hvorfor betale
             du skal ikke have @redundancy | i skal ikke have @redundancy | absolut ikke | no way
             behold pengene | behold dine penge | spare pengene | lad den blive på hylden | lad den stå | lad dem stå
-            kig et andet sted | ville ikke anbefale | ingen besparelse @price
+            kig et andet sted | ville ikke anbefale
+            ingen besparelse @price
         """,
         "flaw": """
             ringe @quality | lort @quality
@@ -117,7 +118,9 @@ GENERAL: dict[str, dict[str, str]] = {
             vergeet het | vergeet het maar | helemaal geschrapt | geschrapt | app verwijderd
             waarom * kopen | waarom * * kopen | waarom * * * kopen | echt niet | no way | je hoeft * geen @redundancy
             hou je geld | houd je geld | laat maar liggen | laat hem liggen | laat 'm liggen | laat het liggen
-            zou het niet aanraden | kijk verder | geen besparing @price | trap er niet meer in | laat je niet gek maken @hype
+            zou het niet aanraden | kijk verder
+            geen besparing @price
+            trap er niet meer in | laat je niet gek maken @hype
             wacht * op de uitverkoop @price | wacht * op de sale @price
             koop * geen | koop * * geen
         """,
@@ -166,7 +169,8 @@ GENERAL: dict[str, dict[str, str]] = {
             vergiss es | vergesst es | komplett gestrichen | gestrichen | app gelöscht
             warum * kaufen | warum * * kaufen | warum * * * kaufen | bloß nicht | lieber nicht | auf keinen fall
             behaltet euer geld | behalte dein geld | lasst ihn liegen | lasst sie liegen | lasst es liegen | lass ihn liegen | lass es liegen | liegen lassen
-            würde es nicht empfehlen | würde ich nicht empfehlen | nichts mehr bei | keine ersparnis @price
+            würde es nicht empfehlen | würde ich nicht empfehlen | nichts mehr bei
+            keine ersparnis @price
             braucht ihr kein @redundancy | braucht ihr keine @redundancy | braucht ihr keinen @redundancy
             kauft * kein | kauft * keine | kauft * keinen | kauft * nicht
         """,
@@ -220,7 +224,9 @@ GENERAL: dict[str, dict[str, str]] = {
             para qué comprar | por qué comprar | ni de coña | ni loca | ni loco | no te hace falta @redundancy | no os hace falta @redundancy
             guarda tu dinero | guardad vuestro dinero | guárdate el dinero | ahórrate el dinero | ahorraos el dinero | déjalo en la tienda | dejadlo en la tienda
             no os lo recomendaría | no lo recomendaría | no te lo recomendaría | no os lo recomiendo | mirad otras opciones | mira otras opciones | busca otras opciones
-            mira esto antes | mirad esto antes | no es ahorro @price | no os dejéis llevar | no te dejes llevar @hype
+            mira esto antes | mirad esto antes
+            no es ahorro @price
+            no os dejéis llevar | no te dejes llevar @hype
             gasta lo que tienes @redundancy | acaba lo que tienes @redundancy | termina lo que tienes @redundancy | antes de comprar más @redundancy
         """,
         "flaw": """
@@ -268,7 +274,8 @@ GENERAL: dict[str, dict[str, str]] = {
             laisse tomber | laissez tomber | complètement arrêté | j'ai arrêté | supprimé l'appli | pourquoi acheter | pourquoi payer
             pas la peine @redundancy | pas la peine d'acheter @redundancy | même pas en rêve | jamais de la vie
             gardez vos sous | garde tes sous | laissez-le sur le présentoir | laissez-le en rayon | laisse-le en rayon | laissez-le au magasin
-            j'arrête | je recommande pas | regardez ailleurs | ce n'est pas une économie | c'est pas une économie @price
+            j'arrête | je recommande pas | regardez ailleurs
+            ce n'est pas une économie | c'est pas une économie @price
             attendez les @price
         """,
         "flaw": """
