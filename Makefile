@@ -9,7 +9,7 @@ export PATH := $(PATH):$(HOME)/.cargo/bin
 NATIVE_SRC := native/Cargo.toml native/pyproject.toml $(wildcard native/src/*.rs)
 NATIVE_STAMP := .local/native/.built
 
-.PHONY: install demo test test-fast lint bench soak bench-quix-venv k8s-manifests kafka-up kafka-down clean dashboards
+.PHONY: fallback-model install demo test test-fast lint bench soak bench-quix-venv k8s-manifests kafka-up kafka-down clean dashboards
 
 $(STAMP): pyproject.toml $(NATIVE_STAMP)
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -24,6 +24,10 @@ $(NATIVE_STAMP): $(NATIVE_SRC)
 	@touch $@
 
 install: $(STAMP)
+
+# The packaged learned fallback, retrained from the labeled sets listed in data/fallback-sets.txt.
+fallback-model: install
+	$(BIN)/deinfluence train-fallback $$(grep -v '^#' data/fallback-sets.txt) --out processors/data/fallback.bin
 
 demo: install
 	$(BIN)/deinfluence demo

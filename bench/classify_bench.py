@@ -40,10 +40,11 @@ def load_posts(path: Path) -> list[dict[str, Any]]:
     return [{k: v for k, v in r.items() if k != "label"} for r in rows]
 
 
-def run(posts_total: int, batch: int, catalog: Path | None, engine: str = "auto") -> dict[str, Any]:
+def run(posts_total: int, batch: int, catalog: Path | None, engine: str = "auto",
+        fallback: str = "default") -> dict[str, Any]:
     data = shared_data()
     dev = load_posts(data / "stance-dev.jsonl")
-    classifier = RuleClassifier(catalog or data / "brands-eval.yaml", engine=engine)
+    classifier = RuleClassifier(catalog or data / "brands-eval.yaml", engine=engine, fallback=fallback)
     classifier.classify_batch(dev)  # build the per-language indexes outside the timing
     source = cycle(dev)
     done = 0
@@ -58,7 +59,7 @@ def run(posts_total: int, batch: int, catalog: Path | None, engine: str = "auto"
         done += n
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     # CPU time is what one core spends; wall time also counts waiting for a busy machine
-    return {"engine": classifier.engine, "posts": done, "seconds": round(busy, 3), "cpu_seconds": round(cpu, 3),
+    return {"engine": classifier.engine, "fallback": fallback, "posts": done, "seconds": round(busy, 3), "cpu_seconds": round(cpu, 3),
             "posts_per_s": round(done / busy), "posts_per_cpu_s": round(done / cpu),
             "peak_rss_mib": round(peak_kib / 1024, 1), "load_average": os.getloadavg()[0]}
 
@@ -70,13 +71,15 @@ def main() -> int:
     parser.add_argument("--brands", type=Path, help="catalog (default: brands-eval.yaml)")
     parser.add_argument("--engine", choices=ENGINES, default="auto",
                         help="classifier engine (default: native when built)")
+    parser.add_argument("--fallback", default="default",
+                        help="learned fallback: default, off or a model file (processors/learned.py)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = run(args.posts, args.batch, args.brands, args.engine)
+    result = run(args.posts, args.batch, args.brands, args.engine, args.fallback)
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"{result['engine']} engine: {result['posts']:,} posts in {result['seconds']:.2f} s wall / {result['cpu_seconds']:.2f} s CPU "
+        print(f"{result['engine']} engine, fallback {result['fallback']}: {result['posts']:,} posts in {result['seconds']:.2f} s wall / {result['cpu_seconds']:.2f} s CPU "
               f"of classify_batch: {result['posts_per_s']:,} posts/s wall, "
               f"{result['posts_per_cpu_s']:,} posts per CPU-second on one core; "
               f"peak RSS {result['peak_rss_mib']} MiB (load average {result['load_average']:.1f})")

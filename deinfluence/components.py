@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from deinfluence.processors.classify import Classifier, RuleClassifier
+from deinfluence.errors import ConfigError
+from deinfluence.processors.classify import RuleClassifier
+from deinfluence.processors.learned import FallbackError
 from deinfluence.processors.pipeline import PipelineConfig, TrendDetectorLike
 from deinfluence.schemas.post import Limits
 from deinfluence.settings import Settings
@@ -22,8 +24,13 @@ def pipeline_config(settings: Settings) -> PipelineConfig:
     )
 
 
-def make_classifier(settings: Settings) -> Classifier:
-    return RuleClassifier(settings.brands, engine=settings.classifier)
+def make_classifier(settings: Settings) -> RuleClassifier:
+    """The classifier of ``--brands``/``DEINFLUENCE_BRANDS``, ``DEINFLUENCE_CLASSIFIER`` and
+    ``DEINFLUENCE_FALLBACK``; a model file that cannot be read is a :class:`ConfigError`."""
+    try:
+        return RuleClassifier(settings.brands, engine=settings.classifier, fallback=settings.fallback)
+    except FallbackError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def make_detector(settings: Settings) -> TrendDetectorLike | None:

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     classifier: str = Field(
         "auto", description="Classifier engine: native (Rust), python, or auto (native when built)"
     )
+    fallback: str = Field(
+        "default", description="Learned fallback asked about posts the rules find no evidence in "
+        "(processors/learned.py): default (the packaged model), a model file written by "
+        "`deinfluence train-fallback`, or off",
+    )
     native_decode: bool = Field(
         True, description="Raw messages that are plainly valid are confirmed by the native fast "
         "path (native/src/post.rs) when it is built; false: every message goes through the Python "

@@ -20,6 +20,7 @@ from deinfluence.processors import native
 from deinfluence.processors.brands import AliasHit, Catalog, load_catalog, weak_mention_is_brand
 from deinfluence.processors.hashtags import extract_hashtags
 from deinfluence.processors.lang import UNDETERMINED, detect_lang, normalize_lang
+from deinfluence.processors.learned import Fallback, load_fallback
 from deinfluence.processors.lexicon import LANGUAGES, Cue, PhraseIndex, cue_entries, negators
 from deinfluence.processors.reasons import REASONS, reasons_for
 from deinfluence.processors.sponsorship import CODE_WORDS, has_affiliate_code, is_sponsored
@@ -30,7 +31,24 @@ from deinfluence.processors.tokens import original_tokens, tokenize
 STANCES = ("deinfluencing", "promoting", "neutral")
 ENGINES = ("auto", "native", "python")
 DEFAULT_CATALOG = Path(__file__).parent / "data" / "brands.yaml"
-__all__ = ["Classifier", "RuleClassifier", "DEFAULT_CATALOG", "ENGINES", "STANCES", "REASONS"]
+__all__ = ["Classifier", "RuleClassifier", "post_tokens", "DEFAULT_CATALOG", "ENGINES", "STANCES", "REASONS"]
+
+
+def post_tokens(post: Mapping[str, Any]) -> tuple[str, list[str], list[str]]:
+    """The post's text, the tokens the classifier reads (the text's, then the ``hashtags``
+    field's tags the text does not already carry) and its normalised hashtags."""
+    text = post.get("text")
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    toks = tokenize(text)
+    hashtags = extract_hashtags(post.get("hashtags"), text)
+    if hashtags and isinstance(post.get("hashtags"), list):
+        present = set(toks)
+        extra = ["#" + t for t in hashtags if "#" + t not in present]
+        if extra:
+            toks.append("\n")
+            toks.extend(extra)
+    return text, toks, hashtags
 
 
 class Classifier(Protocol):
@@ -55,11 +73,15 @@ class RuleClassifier:
         catalog_path: Path | None = None,
         catalog: Catalog | None = None,
         engine: str = "auto",
+        fallback: Fallback | str | Path | None = "default",
     ) -> None:
         """``engine``: ``native`` (fails without the compiled module), ``python``, or ``auto``
-        (native when installed)."""
+        (native when installed). ``fallback``: the learned model asked about posts the rules
+        find no evidence in (:mod:`processors.learned`): ``"default"`` (the packaged model),
+        a model path, a :class:`Fallback`, or ``"off"``/``None``."""
         if engine not in ENGINES:
             raise ValueError(f"classifier engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+        self.fallback = fallback if isinstance(fallback, Fallback) else load_fallback(fallback)
         self.catalog = catalog or load_catalog(catalog_path or DEFAULT_CATALOG)
         self._aliases = self.catalog.alias_entries()
         self._indexes: dict[str, PhraseIndex] = {}
@@ -67,7 +89,7 @@ class RuleClassifier:
         self._stems: dict[str, StemIndex] = {}
         self._native: Any = None
         if engine == "native" or (engine == "auto" and native.AVAILABLE):
-            self._native = native.build_engine(self.catalog)
+            self._native = native.build_engine(self.catalog, self.fallback)
         self.engine = "native" if self._native is not None else "python"
 
     def _index(self, lang: str) -> tuple[PhraseIndex, frozenset[str]]:
@@ -107,17 +129,7 @@ class RuleClassifier:
 
     def classify_post(self, post: Mapping[str, Any]) -> dict[str, Any]:
         """Classify one post with the Python engine (the reference; see :meth:`classify_batch`)."""
-        text = post.get("text")
-        if not isinstance(text, str):
-            text = "" if text is None else str(text)
-        toks = tokenize(text)
-        hashtags = extract_hashtags(post.get("hashtags"), text)
-        if hashtags and isinstance(post.get("hashtags"), list):
-            present = set(toks)
-            extra = ["#" + t for t in hashtags if "#" + t not in present]
-            if extra:
-                toks.append("\n")
-                toks.extend(extra)
+        text, toks, hashtags = post_tokens(post)
         lang = normalize_lang(post.get("lang")) or detect_lang(toks, text.lower())
         index, negs = self._index(lang)
         hits = index.scan(toks)
@@ -128,7 +140,9 @@ class RuleClassifier:
         lay = layout(toks)
         affiliate = not CODE_WORDS.isdisjoint(toks) and has_affiliate_code(text)
         found = collect(toks, cue_hits, lay, negs, affiliate)
-        verdict = decide(found, mentions, lay, not FIRST_PERSON.isdisjoint(toks))
+        fallback = self.fallback
+        learned = None if fallback is None else lambda: fallback.judge(toks)
+        verdict = decide(found, mentions, lay, not FIRST_PERSON.isdisjoint(toks), learned)
         out = dict(post)
         out["stance"] = verdict.stance
         out["targets"] = verdict.targets

@@ -30,6 +30,7 @@ from deinfluence.processors import stance as _stance
 from deinfluence.processors.brands import AliasHit, Catalog
 from deinfluence.processors.hashtags import normalize_tag
 from deinfluence.processors.lang import UNDETERMINED
+from deinfluence.processors.learned import Fallback
 from deinfluence.processors.lexicon import LANGUAGES, Cue, cue_entries, negators
 from deinfluence.processors.reasons import REASONS
 from deinfluence.processors.sponsorship import CODE_WORDS, has_affiliate_code
@@ -72,8 +73,9 @@ class _CueTable:
         return found
 
 
-def build_engine(catalog: Catalog) -> Any:
-    """A ``deinfluence_native.Engine`` for ``catalog``, from the Python rule tables."""
+def build_engine(catalog: Catalog, fallback: Fallback | None = None) -> Any:
+    """A ``deinfluence_native.Engine`` for ``catalog``, from the Python rule tables, with the
+    learned ``fallback``'s arrays when there is one (``native/src/learned.rs`` scores it)."""
     if _native is None:
         raise RuntimeError("the native classifier is not installed (pip install ./native)")
     cues = _CueTable()
@@ -132,6 +134,7 @@ def build_engine(catalog: Catalog) -> Any:
         has_affiliate_code=has_affiliate_code,
         alnum_ranges=_ranges(str.isalnum),
         alpha_ranges=_ranges(str.isalpha),
+        fallback=None if fallback is None else fallback.native_arrays(),
     )
 
 

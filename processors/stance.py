@@ -10,9 +10,10 @@ sentence, favouring the side it governs (``skip X`` looks right, ``X is overhype
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from deinfluence.processors.learned import LEARNED_CUE
 from deinfluence.processors.lexicon import Cue
 from deinfluence.processors.targets import attribute, brand_targets
 from deinfluence.processors.tokens import QUOTE_CLOSE, QUOTE_OPEN
@@ -27,6 +28,7 @@ _QUESTION_PROOF = frozenset(
 _FLIPPED = Cue("bad", -1, 1.5, -1, (), "negated praise")
 _AFFILIATE = Cue("go", 1, 1.5, 0, (), "affiliate code")
 _MAX_CUES = 8
+_NEUTRAL_EVIDENCE = ("meta", "news", "mixed")  # cue kinds that make a neutral verdict the rules' own
 _LONE_FLAW = 0.75  # criticism enough when nothing speaks for the product
 _EXPERIENCE = 0.5  # added to the criticism of a first-person post that reports a flaw
 
@@ -156,11 +158,17 @@ def decide(
     mentions: Sequence[tuple[int, str]],
     lay: Layout,
     first_person: bool = False,
+    learned: Callable[[], tuple[str, float] | None] | None = None,
 ) -> Verdict:
     """The post's stance and its targets.
 
     With ``first_person`` (the author speaks of their own purchase) a reported flaw weighs
     more: "mine broke after two weeks" is a warning, not a spec sheet.
+
+    ``learned`` (:meth:`processors.learned.Fallback.judge` bound to the post's tokens) is
+    asked only when the rules find the post neutral with no neutral evidence of their own
+    (commentary, news, a mixed view); a stance it returns replaces ``neutral``, its
+    probability is the confidence and :data:`~processors.learned.LEARNED_CUE` leads the cues.
     """
     reversal = max((f.start for f in found if f.cue.kind == "reversal"), default=-1)
     for f in found:
@@ -171,8 +179,17 @@ def decide(
         totals["neg"] += _EXPERIENCE
     scores = attribute(found, mentions, lay)
     stance = _post_stance(totals, scores, found, bool(mentions) or first_person)
+    judged = None
+    if stance == NEUTRAL and learned is not None and not any(f.cue.kind in _NEUTRAL_EVIDENCE for f in found):
+        judged = learned()
+        if judged is not None:
+            stance = judged[0]
     targets = brand_targets(stance, scores, found, mentions, lay)
     margin = abs(totals["neg"] - totals["pos"])
+    if judged is not None:
+        confidence = judged[1]
+        cues = [LEARNED_CUE, *_decisive_cues(stance, found)][:_MAX_CUES]
+        return Verdict(stance, targets, round(min(max(confidence, 0.05), 0.99), 3), cues, totals["meta"] > 0)
     if stance == NEUTRAL:
         evidence = totals["meta"] + totals["news"] + totals["mixed"] + len(lay.questions)
         confidence = 0.55 + 0.1 * min(evidence, 4) - 0.05 * min(totals["neg"] + totals["pos"], 4)
@@ -259,7 +276,7 @@ def _decisive_cues(stance: str, found: Sequence[Found], questions: bool = False)
     elif stance == PROMOTING:
         wanted = [f for f in found if f.cue.polarity > 0 and f.weight]
     else:
-        wanted = [f for f in found if f.cue.kind in ("meta", "news", "mixed")]
+        wanted = [f for f in found if f.cue.kind in _NEUTRAL_EVIDENCE]
     seen: list[str] = []
     for f in sorted(wanted, key=lambda f: -f.weight):
         if f.cue.phrase not in seen:

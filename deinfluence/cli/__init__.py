@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "trends_cmd",
     "bench_cmd",
     "soak_cmd",
+    "train_cmd",
 )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from deinfluence.components import make_classifier
 from deinfluence.processors.classify import RuleClassifier
 from deinfluence.schemas.classified import to_json
 from deinfluence.schemas.post import Limits, decode_message
@@ -36,9 +37,6 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def build_classifier(settings: Settings) -> RuleClassifier:
-    """The classifier for ``--brands`` / ``DEINFLUENCE_BRANDS`` / the packaged catalog."""
-    return RuleClassifier(settings.brands, engine=settings.classifier)
 
 
 def limits_of(settings: Settings) -> Limits:
@@ -52,7 +50,7 @@ def limits_of(settings: Settings) -> Limits:
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(brands=args.brands)
-    classifier = build_classifier(settings)
+    classifier = make_classifier(settings)
     limits = limits_of(settings)
     out = sys.stdout.buffer
     invalid = 0

@@ -16,8 +16,8 @@ from typing import Any
 
 import orjson
 
+from deinfluence.components import make_classifier
 from deinfluence.errors import ConfigError
-from deinfluence.processors.classify import RuleClassifier
 from deinfluence.processors.evaluation import evaluate, format_report, misses
 from deinfluence.settings import load_settings
 
@@ -29,6 +29,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("labeled", type=Path, help="JSON lines: raw posts with a `label` object")
     parser.add_argument("--brands", type=Path, help="brand catalog YAML the labels refer to")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--fallback", metavar="MODEL",
+                        help="learned fallback: default, off, or a model file "
+                        "(default: $DEINFLUENCE_FALLBACK or the packaged model)")
     parser.add_argument("--misses", type=Path, metavar="PATH",
                         help="write the posts classified wrongly to PATH (JSON lines)")
     parser.set_defaults(func=run)
@@ -65,11 +68,11 @@ def read_labeled(path: Path) -> tuple[list[dict[str, Any]], int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = load_settings(brands=args.brands)
+    settings = load_settings(brands=args.brands, fallback=args.fallback)
     rows, bad = read_labeled(args.labeled)
     if not rows:
         raise ConfigError(f"{args.labeled}: no labeled posts")
-    classifier = RuleClassifier(settings.brands, engine=settings.classifier)
+    classifier = make_classifier(settings)
     predicted = classifier.classify_batch(
         [{k: v for k, v in r.items() if k != "label"} for r in rows]
     )

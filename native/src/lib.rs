@@ -12,11 +12,12 @@
 //! (`sponsorship.has_affiliate_code`, only for posts containing a word like "code").
 
 mod counts;
+mod learned;
 mod post;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyList, PyString, PyTuple};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -116,6 +117,8 @@ fn py_strip(s: &str) -> &str {
 // tokens.py
 
 const QUOTE_OPEN: &str = "qqquoteopenqq";
+/// `learned.LEARNED_CUE`: leads the cues of a post the learned fallback decided.
+const LEARNED_CUE: &str = "~learned";
 const QUOTE_CLOSE: &str = "qqquoteclosegq";
 const SENTENCE: u8 = 2;
 const CLAUSE: u8 = 1;
@@ -701,6 +704,7 @@ struct Engine {
     experience: f64,
     normalize_tag: Py<PyAny>,
     has_affiliate_code: Py<PyAny>,
+    learned: Option<learned::Learned>,
     keys: Keys,
 }
 
@@ -723,6 +727,7 @@ struct Keys {
     promoting: Py<PyString>,
     neutral: Py<PyString>,
     question: Py<PyString>,
+    learned: Py<PyString>,
 }
 
 /// (kind, polarity, weight, direction, reasons, phrase, first_alnum, local)
@@ -752,6 +757,7 @@ struct Post {
     confidence: f64,
     cues: Vec<u32>,
     question_cue: bool,
+    learned_cue: bool,
 }
 
 #[pymethods]
@@ -760,7 +766,7 @@ impl Engine {
     #[allow(clippy::too_many_arguments)]
     #[pyo3(signature = (cues, aliases, brands, langs, sets, votes, letters, lang_order, reasons,
                         question_proof, flipped, affiliate, max_cues, lone_flaw, experience,
-                        normalize_tag, has_affiliate_code, alnum_ranges, alpha_ranges))]
+                        normalize_tag, has_affiliate_code, alnum_ranges, alpha_ranges, fallback=None))]
     fn new(
         py: Python<'_>,
         cues: Vec<CueSpec>,
@@ -782,7 +788,15 @@ impl Engine {
         has_affiliate_code: Py<PyAny>,
         alnum_ranges: Vec<(u32, u32)>,
         alpha_ranges: Vec<(u32, u32)>,
+        fallback: Option<(u32, Bound<'_, PyBytes>, Bound<'_, PyBytes>, (f64, f64, f64), f64)>,
     ) -> PyResult<Self> {
+        let learned = match fallback {
+            None => None,
+            Some((bits, ids, weights, bias, threshold)) => Some(
+                learned::Learned::new(bits, ids.as_bytes(), weights.as_bytes(), [bias.0, bias.1, bias.2], threshold)
+                    .map_err(PyValueError::new_err)?,
+            ),
+        };
         for ranges in [&alnum_ranges, &alpha_ranges] {
             if ranges.windows(2).any(|w| w[0].1 >= w[1].0) || ranges.iter().any(|r| r.0 > r.1) {
                 return Err(PyValueError::new_err("character ranges must be sorted and disjoint"));
@@ -892,6 +906,7 @@ impl Engine {
             experience,
             normalize_tag,
             has_affiliate_code,
+            learned,
             keys: Keys {
                 text: intern("text"),
                 hashtags: intern("hashtags"),
@@ -907,6 +922,7 @@ impl Engine {
                 promoting: intern("promoting"),
                 neutral: intern("neutral"),
                 question: intern("?"),
+                learned: intern(LEARNED_CUE),
             },
         })
     }
@@ -1033,11 +1049,11 @@ impl Engine {
             && self.has_affiliate_code.bind(py).call1((text,))?.is_truthy()?;
         let mut found = self.collect(&toks, &cue_hits, &lay, &engine.negators, affiliate);
         let first_person = flags & FIRST_PERSON != 0;
-        let (stance, targets, confidence, cues, question_cue, meta) =
-            self.decide(&mut found, &mentions, &lay, first_person);
+        let (stance, targets, confidence, cues, question_cue, meta, learned_cue) =
+            self.decide(&mut found, &mentions, &lay, first_person, &toks);
         let sponsored = affiliate || self.is_sponsored(&found, meta);
         let reasons = self.reasons_for(stance, &found);
-        Ok(Post { stance, targets, sponsored, reasons, hashtags, lang, confidence, cues, question_cue })
+        Ok(Post { stance, targets, sponsored, reasons, hashtags, lang, confidence, cues, question_cue, learned_cue })
     }
 
     fn emit<'py>(
@@ -1070,6 +1086,9 @@ impl Engine {
         out.set_item(k.lang.bind(py), PyString::new(py, &r.lang))?;
         out.set_item(k.confidence.bind(py), PyFloat::new(py, r.confidence))?;
         let cues = PyList::empty(py);
+        if r.learned_cue {
+            cues.append(k.learned.bind(py))?;
+        }
         for c in &r.cues {
             cues.append(self.cues[*c as usize].phrase_py.bind(py))?;
         }
@@ -1373,7 +1392,8 @@ impl Engine {
         mentions: &[(usize, u32)],
         lay: &Layout,
         first_person: bool,
-    ) -> (Stance, Vec<(u32, Stance)>, f64, Vec<u32>, bool, bool) {
+        toks: &[&str],
+    ) -> (Stance, Vec<(u32, Stance)>, f64, Vec<u32>, bool, bool, bool) {
         let reversal = found
             .iter()
             .filter(|f| self.cues[f.cue as usize].kind == Kind::Reversal)
@@ -1390,8 +1410,28 @@ impl Engine {
             totals.neg += self.experience;
         }
         let scores = self.attribute(found, mentions, lay);
-        let stance = self.post_stance(&totals, &scores, !mentions.is_empty() || first_person);
+        let mut stance = self.post_stance(&totals, &scores, !mentions.is_empty() || first_person);
+        let mut judged: Option<f64> = None;
+        if stance == Stance::Neutral {
+            if let Some(model) = &self.learned {
+                let evidence = found
+                    .iter()
+                    .any(|f| matches!(self.cues[f.cue as usize].kind, Kind::Meta | Kind::News | Kind::Mixed));
+                if !evidence {
+                    if let Some((class, p)) = model.judge(toks, QUOTE_OPEN, QUOTE_CLOSE) {
+                        stance = if class == 0 { Stance::De } else { Stance::Pro };
+                        judged = Some(p);
+                    }
+                }
+            }
+        }
         let targets = self.brand_targets(stance, &scores, found, mentions, lay);
+        if let Some(p) = judged {
+            let (mut cues, _) = self.decisive_cues(stance, found, false);
+            cues.truncate(self.max_cues.saturating_sub(1));
+            let confidence = py_round3(p.max(0.05).min(0.99));
+            return (stance, targets, confidence, cues, false, totals.meta > 0.0, true);
+        }
         let margin = (totals.neg - totals.pos).abs();
         let confidence = if stance == Stance::Neutral {
             let evidence = totals.meta + totals.news + totals.mixed + lay.questions.len() as f64;
@@ -1401,7 +1441,7 @@ impl Engine {
         };
         let confidence = py_round3(confidence.max(0.05).min(0.99));
         let (cues, question_cue) = self.decisive_cues(stance, found, !lay.questions.is_empty());
-        (stance, targets, confidence, cues, question_cue, totals.meta > 0.0)
+        (stance, targets, confidence, cues, question_cue, totals.meta > 0.0, false)
     }
 
     /// `stance._totals`.

@@ -128,3 +128,28 @@ def test_eval_writes_misses(data_dir: Path, tmp_path: Path, capsys) -> None:
     assert wrong[0]["predicted"]["stance"] != wrong[0]["label"]["stance"]
     assert set(wrong[1]["predicted"]) == {"stance", "targets", "sponsored", "reasons", "cues"}
     assert "2 of 6 posts missed" in capsys.readouterr().err
+
+
+def test_train_fallback_then_eval_with_it(tmp_path: Path, data_dir: Path, capsys) -> None:
+    pytest.importorskip("numpy")
+    model = tmp_path / "fallback.bin"
+    rc = main(["train-fallback", str(data_dir / "stance-dev.jsonl"), "--out", str(model),
+               "--iterations", "60", "--bits", "14"])
+    _, err = capsys.readouterr()
+    assert rc == 0 and model.stat().st_size > 0
+    assert "iteration 50/60" in err and "240 posts" in err
+    labeled = str(data_dir / "stance-dev.jsonl")
+    brands = str(data_dir / "brands-eval.yaml")
+    assert main(["eval", labeled, "--brands", brands, "--fallback", str(model), "--json"]) == 0
+    with_model = json.loads(capsys.readouterr().out)
+    assert main(["eval", labeled, "--brands", brands, "--fallback", "off", "--json"]) == 0
+    rules = json.loads(capsys.readouterr().out)
+    assert with_model["posts"] == rules["posts"] == 240
+
+
+def test_unreadable_fallback_model_is_a_clear_error(tmp_path: Path, data_dir: Path, capsys) -> None:
+    bogus = tmp_path / "model.bin"
+    bogus.write_bytes(b"not a model")
+    rc = main(["eval", str(data_dir / "stance-dev.jsonl"), "--fallback", str(bogus)])
+    _, err = capsys.readouterr()
+    assert rc == 2 and "cannot read fallback model" in err and str(bogus) in err

@@ -72,8 +72,9 @@ def test_fresh_sets_cover_six_languages(name: str, per_lang: int) -> None:
 @pytest.mark.parametrize(
     ("name", "floor"),
     [
-        ("fresh-dev", 0.88),  # tuned on in session 25 (docs/CLASSIFIER.md): under its 0.941
-        ("fresh-test", 0.72),  # blind, never looked at: well below its 0.802
+        ("fresh-dev", 0.88),  # tuned on in session 25 (docs/CLASSIFIER.md): under its 0.965
+        ("fresh-test", 0.80),  # blind, never looked at: 0.802 rules alone, 0.840 with the fallback
+        ("heldout-blind", 0.85),  # blind: 0.826 rules alone, 0.910 with the fallback
     ],
 )
 def test_fresh_set_floor(eval_classifier, data_dir: Path, name: str, floor: float) -> None:

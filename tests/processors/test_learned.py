@@ -1,0 +1,161 @@
+"""The learned fallback (processors/learned.py): features, the model file, where the
+classifier asks it, that the packaged model is what its training sets give, and that the
+method generalises to writers it was not trained on."""
+
+from __future__ import annotations
+
+import zlib
+from array import array
+from pathlib import Path
+
+import pytest
+
+from deinfluence.processors.classify import RuleClassifier, post_tokens
+from deinfluence.processors.evaluation import evaluate
+from deinfluence.processors.learned import (
+    DEFAULT_MODEL,
+    LEARNED_CUE,
+    Fallback,
+    FallbackError,
+    buckets,
+    grams,
+    load_fallback,
+)
+from deinfluence.processors.tokens import tokenize
+from tests.processors.conftest import REPO, read_jsonl, unlabeled
+
+np = pytest.importorskip("numpy")  # a dev dependency: present wherever `make test` runs
+from deinfluence.processors.learned_train import train  # noqa: E402
+
+SETS_FILE = REPO / "data" / "fallback-sets.txt"
+WRITERS = ("writer-short", "writer-reviews", "writer-hard", "writer-beyond")
+
+
+def training_files(data_dir: Path) -> list[Path]:
+    """data/fallback-sets.txt, with ``../shared/data/`` resolved to the shared data dir."""
+    out = []
+    for line in SETS_FILE.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name = line.strip()
+            out.append(data_dir / name.removeprefix("../shared/data/") if name.startswith("../shared/") else REPO / name)
+    return out
+
+
+def tokens_and_stances(paths: list[Path]) -> tuple[list[list[str]], list[str]]:
+    rows = [r for p in paths for r in read_jsonl(p)]
+    return [post_tokens(r)[1] for r in rows], [r["label"]["stance"] for r in rows]
+
+
+def test_grams_are_words_padded_char_ngrams_and_bigrams() -> None:
+    got = set(grams(["ok", "qqquoteopenqq", "!"]))
+    assert got == {"w ok", " o", "ok", "k ", " ok", "ok ", " ok ", "w !", " !", "! ", " ! ", "b ok !"}
+    assert buckets(["ok"], 8) == sorted({zlib.crc32(g.encode()) & 0xFF for g in grams(["ok"])})
+
+
+def test_model_file_round_trip_and_errors(tmp_path: Path) -> None:
+    model = train([tokenize("don't buy it"), tokenize("love it, buy it"), tokenize("what is it")],
+                  ["deinfluencing", "promoting", "neutral"], bits=10, iterations=20)
+    path = tmp_path / "m.bin"
+    model.save(path)
+    again = Fallback.load(path)
+    assert (again.bits, list(again.ids), list(again.weights), again.bias, again.threshold) == (
+        model.bits, list(model.ids), list(model.weights), model.bias, model.threshold)
+    toks = tokenize("don't buy it, really")
+    assert again.probabilities(toks) == model.probabilities(toks)
+    with pytest.raises(FallbackError, match="cannot read"):
+        Fallback.load(tmp_path / "missing.bin")
+    (tmp_path / "bad.bin").write_bytes(zlib.compress(b"NOTAMODEL" + bytes(40)))
+    with pytest.raises(FallbackError, match="not a deinfluence fallback model"):
+        Fallback.load(tmp_path / "bad.bin")
+    (tmp_path / "short.bin").write_bytes(zlib.compress(zlib.decompress(path.read_bytes())[:-4]))
+    with pytest.raises(FallbackError, match="truncated"):
+        Fallback.load(tmp_path / "short.bin")
+    assert load_fallback("off") is None and load_fallback(None) is None
+    assert load_fallback("default") is load_fallback("default")
+
+
+def test_train_rejects_unknown_labels() -> None:
+    with pytest.raises(ValueError, match="unknown stance"):
+        train([["a"]], ["angry"])
+
+
+class Always(Fallback):
+    """A fallback that counts its calls and always answers promoting, 0.876."""
+
+    __slots__ = ("calls",)
+
+    def __init__(self) -> None:
+        super().__init__(8, array("I"), array("f"), (0.0, 0.0, 0.0), 0.5)
+        self.calls = 0
+
+    def judge(self, toks):
+        self.calls += 1
+        return "promoting", 0.876
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("picked up a new cup at the weekend", True),  # no cue at all
+        ("is this cup any good?", True),  # only a question
+        ("brands should listen to the deinfluencing trend", False),  # commentary: the rules' own neutral
+        ("don't buy this cup", False),  # the rules decided
+        ("obsessed with this cup", False),
+    ],
+)
+def test_fallback_is_asked_only_when_the_rules_have_no_evidence(text: str, asked: bool) -> None:
+    post = {"post_id": "x", "text": text, "lang": "en"}
+    rules = RuleClassifier(engine="python", fallback="off").classify_post(post)
+    fallback = Always()
+    got = RuleClassifier(engine="python", fallback=fallback).classify_post(post)
+    assert bool(fallback.calls) is asked, rules["cues"]
+    if asked:
+        assert rules["stance"] == "neutral"
+        assert (got["stance"], got["confidence"], got["cues"][0]) == ("promoting", 0.876, LEARNED_CUE)
+    else:
+        assert got == rules
+
+
+def test_a_post_the_fallback_decides_carries_its_cue_and_brand_targets(data_dir: Path) -> None:
+    clf = RuleClassifier(data_dir / "brands-eval.yaml", engine="python")
+    rows = [r for name in WRITERS for r in read_jsonl(REPO / "data" / f"{name}.jsonl")]
+    decided = [p for p in clf.classify_batch(unlabeled(rows)) if LEARNED_CUE in p["cues"]]
+    assert decided, "the packaged model decides some posts of the writer sets"
+    for p in decided:
+        assert p["cues"][0] == LEARNED_CUE and p["stance"] != "neutral"
+        assert 0.5 <= p["confidence"] <= 0.99
+        assert all(v in (p["stance"], "neutral") for v in p["targets"].values())
+    off = RuleClassifier(data_dir / "brands-eval.yaml", engine="python", fallback="off")
+    assert not any(LEARNED_CUE in p["cues"] for p in off.classify_batch(unlabeled(rows)))
+
+
+def test_packaged_model_is_what_its_training_sets_give(data_dir: Path) -> None:
+    """``make fallback-model`` reproduces processors/data/fallback.bin from data/fallback-sets.txt."""
+    toks, stances = tokens_and_stances(training_files(data_dir))
+    blind = {"fresh-test.jsonl", "heldout-blind.jsonl"}
+    assert blind.isdisjoint(p.name for p in training_files(data_dir))
+    retrained = train(toks, stances)
+    packaged = Fallback.load(DEFAULT_MODEL)
+    assert packaged.bits == retrained.bits and packaged.threshold == retrained.threshold
+    assert list(packaged.ids) == list(retrained.ids)
+    assert np.allclose(np.array(packaged.weights), np.array(retrained.weights), atol=1e-4)
+    assert np.allclose(packaged.bias, retrained.bias, atol=1e-4)
+
+
+def test_method_generalises_to_writers_it_was_not_trained_on(data_dir: Path) -> None:
+    """Trained without the four writer sets, the fallback lifts each of them (measured in
+    session 26: 0.838 -> 0.900, 0.606 -> 0.652, 0.702 -> 0.761, 0.764 -> 0.799)."""
+    without = [p for p in training_files(data_dir) if p.stem not in WRITERS]
+    toks, stances = tokens_and_stances(without)
+    model = train(toks, stances)
+    catalog = data_dir / "brands-eval.yaml"
+    rules = RuleClassifier(catalog, fallback="off")
+    both = RuleClassifier(catalog, fallback=model)
+    gains = []
+    for name in WRITERS:
+        rows = read_jsonl(REPO / "data" / f"{name}.jsonl")
+        before = evaluate(rows, rules.classify_batch(unlabeled(rows))).post_macro_f1
+        after = evaluate(rows, both.classify_batch(unlabeled(rows))).post_macro_f1
+        gains.append(after - before)
+        assert after >= before + 0.02, (name, before, after)
+    assert sum(gains) / len(gains) >= 0.04, gains
