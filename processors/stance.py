@@ -185,11 +185,10 @@ def decide(
         if judged is not None:
             stance = judged[0]
     targets = brand_targets(stance, scores, found, mentions, lay)
-    margin = abs(totals["neg"] - totals["pos"])
     if judged is not None:
-        confidence = judged[1]
         cues = [LEARNED_CUE, *_decisive_cues(stance, found)][:_MAX_CUES]
-        return Verdict(stance, targets, round(min(max(confidence, 0.05), 0.99), 3), cues, totals["meta"] > 0)
+        return Verdict(stance, targets, round(min(max(judged[1], 0.05), 0.99), 3), cues, totals["meta"] > 0)
+    margin = abs(totals["neg"] - totals["pos"])
     if stance == NEUTRAL:
         evidence = totals["meta"] + totals["news"] + totals["mixed"] + len(lay.questions)
         confidence = 0.55 + 0.1 * min(evidence, 4) - 0.05 * min(totals["neg"] + totals["pos"], 4)

@@ -37,8 +37,6 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-
-
 def limits_of(settings: Settings) -> Limits:
     return Limits(
         max_message_bytes=settings.max_message_bytes,

@@ -1,11 +1,11 @@
-"""``deinfluence train-fallback LABELED.jsonl... [--out MODEL] [--bits N] [--c C]
+"""``deinfluence train-fallback LABELED.jsonl... --out MODEL [--bits N] [--c C]
 [--iterations N] [--threshold P]``: train the learned fallback (needs numpy).
 
 Reads labeled posts (the format of ``deinfluence eval``), tokenises each exactly as the
 classifier does, fits :func:`processors.learned_train.train` and writes the model; point
 ``DEINFLUENCE_FALLBACK`` (or ``eval --fallback``) at it. Progress (loss every 50 iterations)
 goes to stderr. The packaged model is this command run on the files listed in
-``processors/data/fallback.sources`` (``make fallback-model``).
+``data/fallback-sets.txt`` with ``--out processors/data/fallback.bin`` (``make fallback-model``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from deinfluence.errors import ConfigError
-from deinfluence.processors.learned import DEFAULT_MODEL
 
 
 def register(subparsers: Any) -> None:
@@ -25,8 +24,7 @@ def register(subparsers: Any) -> None:
         "train-fallback", help="train the learned fallback on labeled JSON-lines files"
     )
     parser.add_argument("labeled", type=Path, nargs="+", help="JSON lines: raw posts with a `label`")
-    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL,
-                        help=f"model file to write (default: the packaged {DEFAULT_MODEL.name})")
+    parser.add_argument("--out", type=Path, required=True, help="model file to write")
     parser.add_argument("--bits", type=int, default=18, help="hash buckets = 2**bits (8..24)")
     parser.add_argument("--c", type=float, default=5.0, help="inverse L2 strength (default 5)")
     parser.add_argument("--iterations", type=int, default=400, help="full-batch Adam steps")

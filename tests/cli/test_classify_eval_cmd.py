@@ -131,7 +131,6 @@ def test_eval_writes_misses(data_dir: Path, tmp_path: Path, capsys) -> None:
 
 
 def test_train_fallback_then_eval_with_it(tmp_path: Path, data_dir: Path, capsys) -> None:
-    pytest.importorskip("numpy")
     model = tmp_path / "fallback.bin"
     rc = main(["train-fallback", str(data_dir / "stance-dev.jsonl"), "--out", str(model),
                "--iterations", "60", "--bits", "14"])

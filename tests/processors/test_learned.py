@@ -8,6 +8,7 @@ import zlib
 from array import array
 from pathlib import Path
 
+import numpy as np  # a dev dependency (pyproject's dev extra), as for train-fallback
 import pytest
 
 from deinfluence.processors.classify import RuleClassifier, post_tokens
@@ -21,11 +22,9 @@ from deinfluence.processors.learned import (
     grams,
     load_fallback,
 )
+from deinfluence.processors.learned_train import train
 from deinfluence.processors.tokens import tokenize
 from tests.processors.conftest import REPO, read_jsonl, unlabeled
-
-np = pytest.importorskip("numpy")  # a dev dependency: present wherever `make test` runs
-from deinfluence.processors.learned_train import train  # noqa: E402
 
 SETS_FILE = REPO / "data" / "fallback-sets.txt"
 WRITERS = ("writer-short", "writer-reviews", "writer-hard", "writer-beyond")
@@ -35,9 +34,10 @@ def training_files(data_dir: Path) -> list[Path]:
     """data/fallback-sets.txt, with ``../shared/data/`` resolved to the shared data dir."""
     out = []
     for line in SETS_FILE.read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            name = line.strip()
-            out.append(data_dir / name.removeprefix("../shared/data/") if name.startswith("../shared/") else REPO / name)
+        name = line.strip()
+        if name and not name.startswith("#"):
+            shared = name.startswith("../shared/data/")
+            out.append(data_dir / name.removeprefix("../shared/data/") if shared else REPO / name)
     return out
 
 
