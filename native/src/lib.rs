@@ -349,6 +349,11 @@ enum Kind {
 }
 
 impl Kind {
+    /// `stance._NEUTRAL_EVIDENCE`: kinds that make a neutral verdict the rules' own.
+    fn is_neutral_evidence(self) -> bool {
+        matches!(self, Kind::Meta | Kind::News | Kind::Mixed)
+    }
+
     fn parse(s: &str) -> Kind {
         match s {
             "stop" => Kind::Stop,
@@ -1416,7 +1421,7 @@ impl Engine {
             if let Some(model) = &self.learned {
                 let evidence = found
                     .iter()
-                    .any(|f| matches!(self.cues[f.cue as usize].kind, Kind::Meta | Kind::News | Kind::Mixed));
+                    .any(|f| self.cues[f.cue as usize].kind.is_neutral_evidence());
                 if !evidence {
                     if let Some((class, p)) = model.judge(toks, QUOTE_OPEN, QUOTE_CLOSE) {
                         stance = if class == 0 { Stance::De } else { Stance::Pro };
@@ -1629,7 +1634,7 @@ impl Engine {
                 match stance {
                     Stance::De => c.polarity < 0 && f.weight != 0.0,
                     Stance::Pro => c.polarity > 0 && f.weight != 0.0,
-                    Stance::Neutral => matches!(c.kind, Kind::Meta | Kind::News | Kind::Mixed),
+                    Stance::Neutral => c.kind.is_neutral_evidence(),
                 }
             })
             .collect();

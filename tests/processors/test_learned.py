@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np  # a dev dependency (pyproject's dev extra), as for train-fallback
 import pytest
 
-from deinfluence.processors.classify import RuleClassifier, post_tokens
+from deinfluence.cli import main
+from deinfluence.processors.classify import RuleClassifier
 from deinfluence.processors.evaluation import evaluate
 from deinfluence.processors.learned import (
     DEFAULT_MODEL,
@@ -41,9 +42,10 @@ def training_files(data_dir: Path) -> list[Path]:
     return out
 
 
-def tokens_and_stances(paths: list[Path]) -> tuple[list[list[str]], list[str]]:
-    rows = [r for p in paths for r in read_jsonl(p)]
-    return [post_tokens(r)[1] for r in rows], [r["label"]["stance"] for r in rows]
+def train_command(paths: list[Path], out: Path) -> Fallback:
+    """``deinfluence train-fallback PATHS --out OUT`` (what ``make fallback-model`` runs)."""
+    assert main(["train-fallback", *map(str, paths), "--out", str(out)]) == 0
+    return Fallback.load(out)
 
 
 def test_grams_are_words_padded_char_ngrams_and_bigrams() -> None:
@@ -129,12 +131,11 @@ def test_a_post_the_fallback_decides_carries_its_cue_and_brand_targets(data_dir:
     assert not any(LEARNED_CUE in p["cues"] for p in off.classify_batch(unlabeled(rows)))
 
 
-def test_packaged_model_is_what_its_training_sets_give(data_dir: Path) -> None:
+def test_packaged_model_is_what_its_training_sets_give(data_dir: Path, tmp_path: Path) -> None:
     """``make fallback-model`` reproduces processors/data/fallback.bin from data/fallback-sets.txt."""
-    toks, stances = tokens_and_stances(training_files(data_dir))
     blind = {"fresh-test.jsonl", "heldout-blind.jsonl"}
     assert blind.isdisjoint(p.name for p in training_files(data_dir))
-    retrained = train(toks, stances)
+    retrained = train_command(training_files(data_dir), tmp_path / "fallback.bin")
     packaged = Fallback.load(DEFAULT_MODEL)
     assert packaged.bits == retrained.bits and packaged.threshold == retrained.threshold
     assert list(packaged.ids) == list(retrained.ids)
@@ -142,12 +143,11 @@ def test_packaged_model_is_what_its_training_sets_give(data_dir: Path) -> None:
     assert np.allclose(packaged.bias, retrained.bias, atol=1e-4)
 
 
-def test_method_generalises_to_writers_it_was_not_trained_on(data_dir: Path) -> None:
+def test_method_generalises_to_writers_it_was_not_trained_on(data_dir: Path, tmp_path: Path) -> None:
     """Trained without the four writer sets, the fallback lifts each of them (measured in
     session 26: 0.838 -> 0.900, 0.606 -> 0.652, 0.702 -> 0.761, 0.764 -> 0.799)."""
     without = [p for p in training_files(data_dir) if p.stem not in WRITERS]
-    toks, stances = tokens_and_stances(without)
-    model = train(toks, stances)
+    model = train_command(without, tmp_path / "without-writers.bin")
     catalog = data_dir / "brands-eval.yaml"
     rules = RuleClassifier(catalog, fallback="off")
     both = RuleClassifier(catalog, fallback=model)
