@@ -12,6 +12,7 @@ installed, else this module's Python code, which stays the reference implementat
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -141,13 +142,15 @@ class RuleClassifier:
         affiliate = not CODE_WORDS.isdisjoint(toks) and has_affiliate_code(text)
         found = collect(toks, cue_hits, lay, negs, affiliate)
         fallback = self.fallback
-        learned = None if fallback is None else lambda: fallback.judge(toks)
+        features = None if fallback is None else functools.cache(lambda: fallback.features(toks))
+        learned = None if features is None else lambda: fallback.judge(features())
         verdict = decide(found, mentions, lay, not FIRST_PERSON.isdisjoint(toks), learned)
+        extra = () if features is None or verdict.stance != "deinfluencing" else fallback.learned_reasons(features())
         out = dict(post)
         out["stance"] = verdict.stance
         out["targets"] = verdict.targets
         out["sponsored"] = affiliate or is_sponsored(found, has_meta=verdict.meta)
-        out["reasons"] = reasons_for(verdict.stance, (f.cue for f in found))
+        out["reasons"] = reasons_for(verdict.stance, (f.cue for f in found), extra)
         out["brands"] = sorted(verdict.targets)
         out["hashtags"] = hashtags
         out["lang"] = lang

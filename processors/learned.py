@@ -13,9 +13,16 @@ of ``cues`` sees which judge decided.
 
 Features: each n-gram string is hashed with CRC-32 (``zlib.crc32`` of its UTF-8 bytes;
 the native engine computes the same), masked to ``bits`` bits; a post's feature vector
-is the set of its buckets, each with value ``1/sqrt(number of buckets)``. Scores are
-summed in ascending bucket order in double precision, so both engines give the same
-probability to the last bit.
+is the set of its buckets, each with value ``1/sqrt(number of buckets)``. Weights are summed
+as integers in units of 2^-20 (:func:`_fixed`), exact in any order, so both engines give the
+same probability to the last bit without sorting the buckets.
+
+The same model carries a second head, :class:`ReasonHead`: one logistic regression per
+reason of :data:`~processors.reasons.REASONS` over the same features, trained on
+de-influencing posts only. A post whose final stance is ``deinfluencing`` (decided by the
+rules or by the fallback) gets the reasons whose probability reaches the head's threshold,
+in addition to the ones its cues name: the rules find a reason only where a topic word of the
+lexicons occurs ("the seam split" says quality without one).
 
 The packaged model (``data/fallback.bin``) is trained by ``deinfluence train-fallback``
 (:mod:`processors.learned_train`) on the project's labeled sets; a user with labeled posts
@@ -32,17 +39,22 @@ import zlib
 from array import array
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
+from deinfluence.processors.reasons import REASONS
 from deinfluence.processors.tokens import QUOTE_CLOSE, QUOTE_OPEN
 
 CLASSES = ("deinfluencing", "promoting", "neutral")
 LEARNED_CUE = "~learned"
 DEFAULT_MODEL = Path(__file__).parent / "data" / "fallback.bin"
-_MAGIC = b"DIFALLB1"
+_MAGIC = b"DIFALLB1"  # the stance head alone (session 26's files)
+_MAGIC_REASONS = b"DIFALLB2"  # the stance head, then the reason head
 _HEADER = struct.Struct("<8sIIf3f")  # magic, bits, buckets, threshold, bias per class
+_REASON_HEADER = struct.Struct(f"<IIf{len(REASONS)}f")  # reasons, buckets, threshold, bias per reason
 _MIN_N, _MAX_N = 2, 5
 __all__ = [
-    "CLASSES", "DEFAULT_MODEL", "LEARNED_CUE", "Fallback", "FallbackError", "buckets", "grams", "load_fallback",
+    "CLASSES", "DEFAULT_MODEL", "LEARNED_CUE", "Fallback", "FallbackError", "ReasonHead", "buckets", "grams",
+    "load_fallback",
 ]
 
 
@@ -76,69 +88,166 @@ def buckets(toks: Sequence[str], bits: int) -> list[int]:
     return sorted({crc(g.encode("utf-8", "surrogatepass")) & mask for g in grams(toks)})
 
 
+def _le(values: array[Any]) -> bytes:
+    """An array's bytes, little-endian."""
+    if sys.byteorder == "big":
+        values = array(values.typecode, values)
+        values.byteswap()
+    return values.tobytes()
+
+
+def _arrays(body: bytes, n: int, per_bucket: int) -> tuple[array[int], array[float]]:
+    """``n`` bucket ids, then ``per_bucket`` weights each, from little-endian bytes."""
+    ids, vals = array("I"), array("f")
+    ids.frombytes(body[: n * 4])
+    vals.frombytes(body[n * 4 : n * 4 * (1 + per_bucket)])
+    if sys.byteorder == "big":
+        ids.byteswap()
+        vals.byteswap()
+    return ids, vals
+
+
+_SCALE = 2.0**20  # weights are summed as integers in units of 1/_SCALE
+_MAX_WEIGHT = 2.0**10  # larger weights are refused: a weight in units fits 32 bits
+
+
+def _fixed(w: float) -> int:
+    """A weight in units of 2^-20, truncated toward zero (``learned.rs`` does the same)."""
+    return int(w * _SCALE)
+
+
+def _check_weights(weights: Iterable[float]) -> None:
+    if not all(abs(w) < _MAX_WEIGHT for w in weights):  # also false for NaN
+        raise FallbackError(f"fallback model: a weight is not finite or not below {_MAX_WEIGHT:g}")
+
+
+def _unit(n: int) -> float:
+    """What turns a post's integer sum into its score: ``1/sqrt(n)`` per bucket, in units."""
+    return 1.0 / math.sqrt(n) / _SCALE if n else 0.0
+
+
+def _sigmoid(s: float) -> float:
+    """The logistic function without overflow (``learned.rs`` computes it the same way)."""
+    if s >= 0.0:
+        return 1.0 / (1.0 + math.exp(-s))
+    e = math.exp(s)
+    return e / (1.0 + e)
+
+
+class ReasonHead:
+    """One logistic regression per reason (order of :data:`REASONS`) over the fallback's
+    features: ``weights`` holds :data:`REASONS`-many per bucket of ``ids``."""
+
+    __slots__ = ("ids", "weights", "bias", "threshold", "_table")
+
+    def __init__(self, ids: array[int], weights: array[float], bias: Sequence[float], threshold: float) -> None:
+        k = len(REASONS)
+        if len(weights) != k * len(ids) or len(bias) != k:
+            raise FallbackError(f"a reason head of {len(ids)} buckets needs {k * len(ids)} weights "
+                                f"and {k} biases, got {len(weights)} and {len(bias)}")
+        _check_weights(weights)
+        self.ids, self.weights, self.bias, self.threshold = ids, weights, tuple(bias), threshold
+        self._table: dict[int, list[int]] | None = None
+
+    def probabilities(self, found: Sequence[int]) -> list[float]:
+        """Each reason's probability for a post's distinct buckets (:meth:`Fallback.features`)."""
+        table = self._table
+        k = len(REASONS)
+        if table is None:
+            w = self.weights
+            table = self._table = {b: [_fixed(w[k * i + j]) for j in range(k)] for i, b in enumerate(self.ids)}
+        sums = [0] * k
+        for b in found:
+            row = table.get(b)
+            if row is not None:
+                for j in range(k):
+                    sums[j] += row[j]
+        v = _unit(len(found))
+        return [_sigmoid(float(sums[j]) * v + self.bias[j]) for j in range(k)]
+
+    def pick(self, found: Sequence[int]) -> list[str]:
+        """The reasons reaching the threshold, in :data:`REASONS` order."""
+        return [r for r, p in zip(REASONS, self.probabilities(found), strict=True) if p >= self.threshold]
+
+
 class Fallback:
-    """Weights per bucket and class (only the buckets seen in training), bias, threshold.
+    """Weights per bucket and class (only the buckets seen in training), bias, threshold,
+    and optionally a :class:`ReasonHead`.
 
     ``ids`` (sorted bucket numbers) and ``weights`` (three per bucket, class order of
     :data:`CLASSES`) are compact arrays; the dict the Python engine scores with is built on
     its first use, so a worker whose native engine does the scoring never pays for it.
     """
 
-    __slots__ = ("bits", "ids", "weights", "bias", "threshold", "_table")
+    __slots__ = ("bits", "ids", "weights", "bias", "threshold", "reasons", "_table")
 
     def __init__(
         self, bits: int, ids: array[int], weights: array[float],
-        bias: tuple[float, float, float], threshold: float,
+        bias: tuple[float, float, float], threshold: float, reasons: ReasonHead | None = None,
     ) -> None:
         if len(weights) != 3 * len(ids):
             raise FallbackError(f"{len(ids)} buckets need {3 * len(ids)} weights, got {len(weights)}")
+        _check_weights(weights)
         self.bits, self.ids, self.weights = bits, ids, weights
-        self.bias, self.threshold = bias, threshold
-        self._table: dict[int, tuple[float, float, float]] | None = None
+        self.bias, self.threshold, self.reasons = bias, threshold, reasons
+        self._table: dict[int, tuple[int, int, int]] | None = None
 
     @classmethod
     def load(cls, path: Path) -> Fallback:
-        """Read a model written by :meth:`save`; :class:`FallbackError` names what is wrong."""
+        """Read a model written by :meth:`save` (or a session-26 file, without a reason head);
+        :class:`FallbackError` names what is wrong."""
         try:
             raw = zlib.decompress(Path(path).read_bytes())
             magic, bits, n, threshold, *bias = _HEADER.unpack_from(raw)
+            head = _REASON_HEADER.unpack_from(raw, _HEADER.size) if magic == _MAGIC_REASONS else None
         except (OSError, zlib.error, struct.error) as exc:
             raise FallbackError(f"cannot read fallback model {path}: {exc}") from exc
-        if magic != _MAGIC or not 8 <= bits <= 24:
+        if magic not in (_MAGIC, _MAGIC_REASONS) or not 8 <= bits <= 24:
             raise FallbackError(f"{path} is not a deinfluence fallback model")
-        body = raw[_HEADER.size :]
-        if len(body) != n * 16:
-            raise FallbackError(f"{path}: expected {n} buckets, the file is truncated or padded")
-        ids, vals = array("I"), array("f")
-        ids.frombytes(body[: n * 4])
-        vals.frombytes(body[n * 4 :])
-        if sys.byteorder == "big":
-            ids.byteswap()
-            vals.byteswap()
-        return cls(bits, ids, vals, (bias[0], bias[1], bias[2]), threshold)
+        if head is not None and head[0] != len(REASONS):
+            raise FallbackError(f"{path}: a reason head of {head[0]} reasons, expected {len(REASONS)}")
+        body = raw[_HEADER.size + (0 if head is None else _REASON_HEADER.size) :]
+        m = 0 if head is None else head[1]
+        if len(body) != n * 16 + m * 4 * (1 + len(REASONS)):
+            raise FallbackError(f"{path}: expected {n} + {m} buckets, the file is truncated or padded")
+        ids, vals = _arrays(body, n, 3)
+        reasons = None
+        if head is not None:
+            rids, rvals = _arrays(body[n * 16 :], m, len(REASONS))
+            reasons = ReasonHead(rids, rvals, head[3:], head[2])
+        return cls(bits, ids, vals, (bias[0], bias[1], bias[2]), threshold, reasons)
 
     def save(self, path: Path) -> None:
         """Write the model (zlib-compressed little-endian arrays)."""
-        bits, ids, vals, bias, threshold = self.native_arrays()
-        header = _HEADER.pack(_MAGIC, bits, len(self.ids), threshold, *bias)
-        Path(path).write_bytes(zlib.compress(header + ids + vals, 9))
+        r = self.reasons
+        header = _HEADER.pack(_MAGIC if r is None else _MAGIC_REASONS, self.bits, len(self.ids),
+                              self.threshold, *self.bias)
+        parts = [header, _le(self.ids), _le(self.weights)]
+        if r is not None:
+            parts[1:1] = [_REASON_HEADER.pack(len(REASONS), len(r.ids), r.threshold, *r.bias)]
+            parts += [_le(r.ids), _le(r.weights)]
+        Path(path).write_bytes(zlib.compress(b"".join(parts), 9))
 
-    def native_arrays(self) -> tuple[int, bytes, bytes, tuple[float, float, float], float]:
-        """The model as ``native/src/learned.rs`` takes it (little-endian arrays)."""
-        ids, vals = array("I", self.ids), array("f", self.weights)
-        if sys.byteorder == "big":
-            ids.byteswap()
-            vals.byteswap()
-        return self.bits, ids.tobytes(), vals.tobytes(), self.bias, self.threshold
+    def native_arrays(self) -> tuple[Any, ...]:
+        """The model as ``native/src/learned.rs`` takes it (little-endian arrays): bits, ids,
+        weights, bias, threshold, then the reason head's ids, weights, bias and threshold, or
+        ``None``."""
+        r = self.reasons
+        head = None if r is None else (_le(r.ids), _le(r.weights), list(r.bias), r.threshold)
+        return self.bits, _le(self.ids), _le(self.weights), self.bias, self.threshold, head
 
-    def probabilities(self, toks: Sequence[str]) -> tuple[float, float, float]:
-        """Class probabilities (order of :data:`CLASSES`)."""
+    def features(self, toks: Sequence[str]) -> list[int]:
+        """The post's distinct buckets: what both heads read."""
+        return buckets(toks, self.bits)
+
+    def probabilities(self, found: Sequence[int]) -> tuple[float, float, float]:
+        """Class probabilities (order of :data:`CLASSES`) of a post's :meth:`features`."""
         table = self._table
         if table is None:
             w = self.weights
-            table = self._table = {b: (w[3 * i], w[3 * i + 1], w[3 * i + 2]) for i, b in enumerate(self.ids)}
-        found = buckets(toks, self.bits)
-        s0 = s1 = s2 = 0.0
+            table = self._table = {b: (_fixed(w[3 * i]), _fixed(w[3 * i + 1]), _fixed(w[3 * i + 2]))
+                                   for i, b in enumerate(self.ids)}
+        s0 = s1 = s2 = 0
         get = table.get
         for b in found:
             hit = get(b)
@@ -146,20 +255,24 @@ class Fallback:
                 s0 += hit[0]
                 s1 += hit[1]
                 s2 += hit[2]
-        v = 1.0 / math.sqrt(len(found)) if found else 0.0
-        scores = (s0 * v + self.bias[0], s1 * v + self.bias[1], s2 * v + self.bias[2])
+        v = _unit(len(found))
+        scores = (float(s0) * v + self.bias[0], float(s1) * v + self.bias[1], float(s2) * v + self.bias[2])
         top = max(scores)
         e = [math.exp(s - top) for s in scores]
         total = e[0] + e[1] + e[2]
         return (e[0] / total, e[1] / total, e[2] / total)
 
-    def judge(self, toks: Sequence[str]) -> tuple[str, float] | None:
+    def judge(self, found: Sequence[int]) -> tuple[str, float] | None:
         """``(stance, probability)`` when a polar class wins with at least the threshold."""
-        p = self.probabilities(toks)
+        p = self.probabilities(found)
         best = 0 if p[0] >= p[1] else 1
         if p[best] >= p[2] and p[best] >= self.threshold:
             return CLASSES[best], p[best]
         return None
+
+    def learned_reasons(self, found: Sequence[int]) -> list[str]:
+        """The reason head's reasons for a de-influencing post (none without a head)."""
+        return [] if self.reasons is None else self.reasons.pick(found)
 
 
 def load_fallback(spec: str | Path | None) -> Fallback | None:

@@ -16,8 +16,9 @@ REASONS = ("price", "quality", "hype", "sustainability", "ethics", "health", "re
 _ORDER = {r: i for i, r in enumerate(REASONS)}
 
 
-def reasons_for(stance: str, cues: Iterable[Cue]) -> list[str]:
-    """Reasons named by ``cues``, in :data:`REASONS` order; empty unless de-influencing.
+def reasons_for(stance: str, cues: Iterable[Cue], learned: Iterable[str] = ()) -> list[str]:
+    """Reasons named by ``cues``, and the ``learned`` ones (the learned fallback's reason
+    head, :mod:`processors.learned`), in :data:`REASONS` order; empty unless de-influencing.
 
     Example:
         >>> reasons_for("deinfluencing", [Cue("stop", -1, 2.0, 1, ("price",), "save your money")])
@@ -25,7 +26,7 @@ def reasons_for(stance: str, cues: Iterable[Cue]) -> list[str]:
     """
     if stance != "deinfluencing":
         return []
-    found: set[str] = set()
+    found: set[str] = set(learned)
     for cue in cues:
         if cue.reasons and (cue.polarity <= 0 or cue.kind == "alt"):
             found.update(cue.reasons)

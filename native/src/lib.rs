@@ -747,6 +747,17 @@ type LangSpec = (
     Vec<usize>,
 );
 
+/// `Fallback.native_arrays`: bits, ids, weights, bias, threshold, and the reason head's ids,
+/// weights, bias and threshold (or `None`).
+type Fallback<'py> = (
+    u32,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    (f64, f64, f64),
+    f64,
+    Option<(Bound<'py, PyBytes>, Bound<'py, PyBytes>, Vec<f64>, f64)>,
+);
+
 fn set_of(words: Vec<String>) -> FxHashSet<String> {
     words.into_iter().collect()
 }
@@ -793,14 +804,26 @@ impl Engine {
         has_affiliate_code: Py<PyAny>,
         alnum_ranges: Vec<(u32, u32)>,
         alpha_ranges: Vec<(u32, u32)>,
-        fallback: Option<(u32, Bound<'_, PyBytes>, Bound<'_, PyBytes>, (f64, f64, f64), f64)>,
+        fallback: Option<Fallback<'_>>,
     ) -> PyResult<Self> {
         let learned = match fallback {
             None => None,
-            Some((bits, ids, weights, bias, threshold)) => Some(
-                learned::Learned::new(bits, ids.as_bytes(), weights.as_bytes(), [bias.0, bias.1, bias.2], threshold)
+            Some((bits, ids, weights, bias, threshold, head)) => {
+                let head = head.as_ref().map(|(rids, rweights, rbias, rthreshold)| {
+                    (rids.as_bytes(), rweights.as_bytes(), rbias.clone(), *rthreshold)
+                });
+                Some(
+                    learned::Learned::new(
+                        bits,
+                        ids.as_bytes(),
+                        weights.as_bytes(),
+                        [bias.0, bias.1, bias.2],
+                        threshold,
+                        head,
+                    )
                     .map_err(PyValueError::new_err)?,
-            ),
+                )
+            }
         };
         for ranges in [&alnum_ranges, &alpha_ranges] {
             if ranges.windows(2).any(|w| w[0].1 >= w[1].0) || ranges.iter().any(|r| r.0 > r.1) {
@@ -1054,10 +1077,19 @@ impl Engine {
             && self.has_affiliate_code.bind(py).call1((text,))?.is_truthy()?;
         let mut found = self.collect(&toks, &cue_hits, &lay, &engine.negators, affiliate);
         let first_person = flags & FIRST_PERSON != 0;
+        let mut features: Option<Vec<u32>> = None; // the learned model's, computed at most once
         let (stance, targets, confidence, cues, question_cue, meta, learned_cue) =
-            self.decide(&mut found, &mentions, &lay, first_person, &toks);
+            self.decide(&mut found, &mentions, &lay, first_person, &toks, &mut features);
         let sponsored = affiliate || self.is_sponsored(&found, meta);
-        let reasons = self.reasons_for(stance, &found);
+        let mut reasons = self.reasons_for(stance, &found);
+        if let (Stance::De, Some(model)) = (stance, &self.learned) {
+            if model.has_reasons() {
+                let found = features.get_or_insert_with(|| model.features(&toks, QUOTE_OPEN, QUOTE_CLOSE));
+                reasons.extend(model.reasons(found));
+                reasons.sort_unstable();
+                reasons.dedup();
+            }
+        }
         Ok(Post { stance, targets, sponsored, reasons, hashtags, lang, confidence, cues, question_cue, learned_cue })
     }
 
@@ -1398,6 +1430,7 @@ impl Engine {
         lay: &Layout,
         first_person: bool,
         toks: &[&str],
+        features: &mut Option<Vec<u32>>,
     ) -> (Stance, Vec<(u32, Stance)>, f64, Vec<u32>, bool, bool, bool) {
         let reversal = found
             .iter()
@@ -1423,7 +1456,8 @@ impl Engine {
                     .iter()
                     .any(|f| self.cues[f.cue as usize].kind.is_neutral_evidence());
                 if !evidence {
-                    if let Some((class, p)) = model.judge(toks, QUOTE_OPEN, QUOTE_CLOSE) {
+                    let found = features.get_or_insert_with(|| model.features(toks, QUOTE_OPEN, QUOTE_CLOSE));
+                    if let Some((class, p)) = model.judge(found) {
                         stance = if class == 0 { Stance::De } else { Stance::Pro };
                         judged = Some(p);
                     }

@@ -136,7 +136,8 @@ def test_train_fallback_then_eval_with_it(tmp_path: Path, data_dir: Path, capsys
                "--iterations", "60", "--bits", "14"])
     _, err = capsys.readouterr()
     assert rc == 0 and model.stat().st_size > 0
-    assert "iteration 50/60" in err and "240 posts" in err
+    assert "stance head, iteration 50/60" in err and "reasons head, iteration 60/60" in err
+    assert "240 posts" in err
     labeled = str(data_dir / "stance-dev.jsonl")
     brands = str(data_dir / "brands-eval.yaml")
     assert main(["eval", labeled, "--brands", brands, "--fallback", str(model), "--json"]) == 0
@@ -144,6 +145,16 @@ def test_train_fallback_then_eval_with_it(tmp_path: Path, data_dir: Path, capsys
     assert main(["eval", labeled, "--brands", brands, "--fallback", "off", "--json"]) == 0
     rules = json.loads(capsys.readouterr().out)
     assert with_model["posts"] == rules["posts"] == 240
+
+
+def test_train_fallback_rejects_unknown_reasons(tmp_path: Path, capsys) -> None:
+    labeled = tmp_path / "odd.jsonl"
+    labeled.write_text(json.dumps({"post_id": "a", "text": "skip it", "label": {
+        "stance": "deinfluencing", "targets": {}, "sponsored": False, "reasons": ["boredom"]}}) + "\n")
+    rc = main(["train-fallback", str(labeled), "--out", str(tmp_path / "m.bin"), "--iterations", "5"])
+    _, err = capsys.readouterr()
+    assert rc == 2 and "unknown reasons: boredom" in err
+    assert not (tmp_path / "m.bin").exists()
 
 
 def test_unreadable_fallback_model_is_a_clear_error(tmp_path: Path, data_dir: Path, capsys) -> None:

@@ -4,6 +4,7 @@ method generalises to writers it was not trained on."""
 
 from __future__ import annotations
 
+import math
 import zlib
 from array import array
 from pathlib import Path
@@ -19,11 +20,13 @@ from deinfluence.processors.learned import (
     LEARNED_CUE,
     Fallback,
     FallbackError,
+    ReasonHead,
     buckets,
     grams,
     load_fallback,
 )
 from deinfluence.processors.learned_train import train
+from deinfluence.processors.reasons import REASONS
 from deinfluence.processors.tokens import tokenize
 from tests.processors.conftest import REPO, read_jsonl, unlabeled
 
@@ -54,16 +57,38 @@ def test_grams_are_words_padded_char_ngrams_and_bigrams() -> None:
     assert buckets(["ok"], 8) == sorted({zlib.crc32(g.encode()) & 0xFF for g in grams(["ok"])})
 
 
+def tiny_model(reasons: bool = True) -> Fallback:
+    return train([tokenize("don't buy it, too pricey"), tokenize("love it, buy it"), tokenize("what is it"),
+                  tokenize("skip it, it broke")], ["deinfluencing", "promoting", "neutral", "deinfluencing"],
+                 [["price"], [], [], ["quality"]] if reasons else None, bits=10, iterations=20)
+
+
 def test_model_file_round_trip_and_errors(tmp_path: Path) -> None:
-    model = train([tokenize("don't buy it"), tokenize("love it, buy it"), tokenize("what is it")],
-                  ["deinfluencing", "promoting", "neutral"], bits=10, iterations=20)
+    model = tiny_model()
+    assert model.reasons is not None and len(model.reasons.bias) == len(REASONS)
     path = tmp_path / "m.bin"
     model.save(path)
     again = Fallback.load(path)
     assert (again.bits, list(again.ids), list(again.weights), again.bias, again.threshold) == (
         model.bits, list(model.ids), list(model.weights), model.bias, model.threshold)
-    toks = tokenize("don't buy it, really")
-    assert again.probabilities(toks) == model.probabilities(toks)
+    assert again.reasons is not None
+    assert (list(again.reasons.ids), list(again.reasons.weights), again.reasons.bias, again.reasons.threshold) == (
+        list(model.reasons.ids), list(model.reasons.weights), model.reasons.bias, model.reasons.threshold)
+    found = again.features(tokenize("don't buy it, really"))
+    assert again.probabilities(found) == model.probabilities(found)
+    assert again.reasons.probabilities(found) == model.reasons.probabilities(found)
+    assert again.learned_reasons(found) == model.learned_reasons(found)
+    # a model without a reason head is written in session 26's format, which still loads
+    stance_only = tiny_model(reasons=False)
+    assert stance_only.reasons is None and stance_only.learned_reasons(found) == []
+    stance_only.save(tmp_path / "s26.bin")
+    assert zlib.decompress((tmp_path / "s26.bin").read_bytes())[:8] == b"DIFALLB1"
+    assert Fallback.load(tmp_path / "s26.bin").reasons is None
+    raw = bytearray(zlib.decompress(path.read_bytes()))
+    raw[32:36] = (6).to_bytes(4, "little")  # the reason head's count of reasons
+    (tmp_path / "six.bin").write_bytes(zlib.compress(bytes(raw)))
+    with pytest.raises(FallbackError, match="reason head of 6 reasons"):
+        Fallback.load(tmp_path / "six.bin")
     with pytest.raises(FallbackError, match="cannot read"):
         Fallback.load(tmp_path / "missing.bin")
     (tmp_path / "bad.bin").write_bytes(zlib.compress(b"NOTAMODEL" + bytes(40)))
@@ -79,6 +104,51 @@ def test_model_file_round_trip_and_errors(tmp_path: Path) -> None:
 def test_train_rejects_unknown_labels() -> None:
     with pytest.raises(ValueError, match="unknown stance"):
         train([["a"]], ["angry"])
+    with pytest.raises(ValueError, match="unknown reasons: boredom"):
+        train([["a"]], ["deinfluencing"], [["boredom"]])
+
+
+def test_reason_probabilities_are_the_logistic_function_of_the_scores() -> None:
+    head = ReasonHead(array("I", [3, 7]), array("f", [0.5] * 7 + [-2.0] * 7), [0.25] * 7, 0.5)
+    v = 1 / math.sqrt(2)
+    assert head.probabilities([3, 7, 9]) == pytest.approx([1 / (1 + math.exp(-(-1.5 / math.sqrt(3) + 0.25)))] * 7)
+    assert head.probabilities([3, 9]) == pytest.approx([1 / (1 + math.exp(-(0.5 * v + 0.25)))] * 7)
+    assert head.pick([3, 9]) == list(REASONS) and head.pick([7, 9]) == []
+    assert head.probabilities([]) == pytest.approx([1 / (1 + math.exp(-0.25))] * 7)
+    extreme = ReasonHead(array("I", [1]), array("f", [-1000.0] * 7), [0.0] * 7, 0.5)
+    assert extreme.probabilities([1]) == [0.0] * 7  # no overflow in exp
+    for weight in (2.0**10, float("nan"), float("inf")):
+        with pytest.raises(FallbackError, match="not finite or not below"):
+            ReasonHead(array("I", [1]), array("f", [weight] * 7), [0.0] * 7, 0.5)
+        with pytest.raises(FallbackError, match="not finite or not below"):
+            Fallback(8, array("I", [1]), array("f", [weight] * 3), (0.0, 0.0, 0.0), 0.5)
+
+
+class Ethics(ReasonHead):
+    """A reason head that always names ethics."""
+
+    def __init__(self) -> None:
+        super().__init__(array("I"), array("f"), [0.0] * 7, 0.5)
+
+    def pick(self, found):
+        return ["ethics"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reasons"),
+    [
+        ("don't buy this cup, save your money", ["price", "ethics"]),  # joins the rules' reasons
+        ("skip this cup", ["ethics"]),
+        ("obsessed with this cup", []),  # only de-influencing posts have reasons
+        ("is this cup any good?", []),
+    ],
+)
+def test_reason_head_adds_to_de_influencing_posts_only(text: str, reasons: list[str]) -> None:
+    model = Fallback(8, array("I"), array("f"), (0.0, 0.0, 0.0), 0.99, Ethics())
+    got = RuleClassifier(engine="python", fallback=model).classify_post({"post_id": "x", "text": text, "lang": "en"})
+    assert got["reasons"] == reasons
+    off = RuleClassifier(engine="python", fallback="off").classify_post({"post_id": "x", "text": text, "lang": "en"})
+    assert {k: v for k, v in got.items() if k != "reasons"} == {k: v for k, v in off.items() if k != "reasons"}
 
 
 class Always(Fallback):
@@ -90,7 +160,7 @@ class Always(Fallback):
         super().__init__(8, array("I"), array("f"), (0.0, 0.0, 0.0), 0.5)
         self.calls = 0
 
-    def judge(self, toks):
+    def judge(self, found):
         self.calls += 1
         return "promoting", 0.876
 
@@ -141,21 +211,34 @@ def test_packaged_model_is_what_its_training_sets_give(data_dir: Path, tmp_path:
     assert list(packaged.ids) == list(retrained.ids)
     assert np.allclose(np.array(packaged.weights), np.array(retrained.weights), atol=1e-4)
     assert np.allclose(packaged.bias, retrained.bias, atol=1e-4)
+    assert packaged.reasons is not None and retrained.reasons is not None
+    assert packaged.reasons.threshold == retrained.reasons.threshold
+    assert list(packaged.reasons.ids) == list(retrained.reasons.ids)
+    assert np.allclose(np.array(packaged.reasons.weights), np.array(retrained.reasons.weights), atol=1e-4)
+    assert np.allclose(packaged.reasons.bias, retrained.reasons.bias, atol=1e-4)
 
 
 def test_method_generalises_to_writers_it_was_not_trained_on(data_dir: Path, tmp_path: Path) -> None:
     """Trained without the four writer sets, the fallback lifts each of them (measured in
-    session 26: 0.838 -> 0.900, 0.606 -> 0.652, 0.702 -> 0.761, 0.764 -> 0.799)."""
+    session 26: 0.838 -> 0.900, 0.606 -> 0.652, 0.702 -> 0.761, 0.764 -> 0.799), and its
+    reason head lifts their reasons F1 (session 27: +0.027, +0.081, +0.012, +0.050)."""
     without = [p for p in training_files(data_dir) if p.stem not in WRITERS]
     model = train_command(without, tmp_path / "without-writers.bin")
     catalog = data_dir / "brands-eval.yaml"
     rules = RuleClassifier(catalog, fallback="off")
+    stance_only = RuleClassifier(catalog, fallback=Fallback(model.bits, model.ids, model.weights, model.bias,
+                                                           model.threshold))
     both = RuleClassifier(catalog, fallback=model)
-    gains = []
+    gains, reason_gains = [], []
     for name in WRITERS:
         rows = read_jsonl(REPO / "data" / f"{name}.jsonl")
-        before = evaluate(rows, rules.classify_batch(unlabeled(rows))).post_macro_f1
-        after = evaluate(rows, both.classify_batch(unlabeled(rows))).post_macro_f1
-        gains.append(after - before)
-        assert after >= before + 0.02, (name, before, after)
+        before = evaluate(rows, rules.classify_batch(unlabeled(rows)))
+        middle = evaluate(rows, stance_only.classify_batch(unlabeled(rows)))
+        after = evaluate(rows, both.classify_batch(unlabeled(rows)))
+        gains.append(after.post_macro_f1 - before.post_macro_f1)
+        assert after.post_macro_f1 >= before.post_macro_f1 + 0.02, (name, before, after)
+        assert after.post_macro_f1 == middle.post_macro_f1  # the reason head changes reasons only
+        reason_gains.append(after.reasons_f1 - middle.reasons_f1)
+        assert after.reasons_f1 > middle.reasons_f1, (name, middle.reasons_f1, after.reasons_f1)
     assert sum(gains) / len(gains) >= 0.04, gains
+    assert sum(reason_gains) / len(reason_gains) >= 0.03, reason_gains

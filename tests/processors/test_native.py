@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from deinfluence.cli.generate_cmd import build_generator
 from deinfluence.processors import native
 from deinfluence.processors.classify import RuleClassifier
+from deinfluence.processors.learned import Fallback, load_fallback
 from deinfluence.processors.lexicon import LANGUAGES, cue_entries
 from deinfluence.processors.stems import StemIndex
 from deinfluence.processors.tokens import tokenize
@@ -35,10 +36,16 @@ if not native.AVAILABLE:
     pytest.skip("native engine not built (needs cargo; make install)", allow_module_level=True)
 
 
-@pytest.fixture(scope="module", params=["eval", "default"])
+@pytest.fixture(scope="module", params=["eval", "default", "stance-head-only"])
 def engines(request, data_dir: Path) -> tuple[RuleClassifier, RuleClassifier]:
-    catalog = data_dir / "brands-eval.yaml" if request.param == "eval" else None
-    return RuleClassifier(catalog, engine="python"), RuleClassifier(catalog, engine="native")
+    """Both engines: the eval or the default catalog with the packaged learned model, or the
+    eval catalog with the packaged model's stance head alone (a session-26 model file)."""
+    catalog = data_dir / "brands-eval.yaml" if request.param != "default" else None
+    model = load_fallback("default")
+    if request.param == "stance-head-only":
+        model = Fallback(model.bits, model.ids, model.weights, model.bias, model.threshold)
+    return (RuleClassifier(catalog, engine="python", fallback=model),
+            RuleClassifier(catalog, engine="native", fallback=model))
 
 
 def assert_same(engines: tuple[RuleClassifier, RuleClassifier], posts: list[dict[str, Any]]) -> None:
