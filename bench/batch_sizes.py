@@ -55,7 +55,7 @@ def main() -> None:
                    encoded or bm.encode_posts(posts), args.warmup, **{name: choices[0]})
         for rep in range(args.reps):
             for value in choices if rep % 2 == 0 else choices[::-1]:  # each order as often
-                workdir = Path(work) / f"{rep}-{value}"
+                workdir = Path(work) / f"{rep}-{choices.index(value)}"  # a value may be a path
                 workdir.mkdir()
                 bench = bm.Bench(args.bootstrap, workdir, args.partitions, 900)
                 if pipeline:

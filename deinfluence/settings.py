@@ -30,9 +30,9 @@ class Settings(BaseSettings):
         "auto", description="Classifier engine: native (Rust), python, or auto (native when built)"
     )
     fallback: str = Field(
-        "default", description="Learned fallback asked about posts the rules find no evidence in "
-        "(processors/learned.py): default (the packaged model), a model file written by "
-        "`deinfluence train-fallback`, or off",
+        "default", description="Learned model (processors/learned.py): its stance head is asked about "
+        "posts the rules find no evidence in, its reason head adds reasons to de-influencing posts; "
+        "default (the packaged model), a model file written by `deinfluence train-fallback`, or off",
     )
     native_decode: bool = Field(
         True, description="Raw messages that are plainly valid are confirmed by the native fast "
