@@ -116,6 +116,22 @@ def _fixed(w: float) -> int:
     return int(w * _SCALE)
 
 
+def _fixed_table(ids: Sequence[int], weights: Sequence[float], k: int) -> dict[int, tuple[int, ...]]:
+    """Bucket -> its ``k`` weights in units (what the Python engine scores with)."""
+    return {b: tuple(_fixed(weights[k * i + j]) for j in range(k)) for i, b in enumerate(ids)}
+
+
+def _sums(table: dict[int, tuple[int, ...]], found: Sequence[int], k: int) -> list[int]:
+    """Each output's integer weights summed over the post's buckets (exact, in any order)."""
+    sums = [0] * k
+    for b in found:
+        row = table.get(b)
+        if row is not None:
+            for j in range(k):
+                sums[j] += row[j]
+    return sums
+
+
 def _check_weights(weights: Iterable[float]) -> None:
     if not all(abs(w) < _MAX_WEIGHT for w in weights):  # also false for NaN
         raise FallbackError(f"fallback model: a weight is not finite or not below {_MAX_WEIGHT:g}")
@@ -147,21 +163,14 @@ class ReasonHead:
                                 f"and {k} biases, got {len(weights)} and {len(bias)}")
         _check_weights(weights)
         self.ids, self.weights, self.bias, self.threshold = ids, weights, tuple(bias), threshold
-        self._table: dict[int, list[int]] | None = None
+        self._table: dict[int, tuple[int, ...]] | None = None
 
     def probabilities(self, found: Sequence[int]) -> list[float]:
         """Each reason's probability for a post's distinct buckets (:meth:`Fallback.features`)."""
-        table = self._table
         k = len(REASONS)
-        if table is None:
-            w = self.weights
-            table = self._table = {b: [_fixed(w[k * i + j]) for j in range(k)] for i, b in enumerate(self.ids)}
-        sums = [0] * k
-        for b in found:
-            row = table.get(b)
-            if row is not None:
-                for j in range(k):
-                    sums[j] += row[j]
+        if self._table is None:
+            self._table = _fixed_table(self.ids, self.weights, k)
+        sums = _sums(self._table, found, k)
         v = _unit(len(found))
         return [_sigmoid(float(sums[j]) * v + self.bias[j]) for j in range(k)]
 
@@ -190,7 +199,7 @@ class Fallback:
         _check_weights(weights)
         self.bits, self.ids, self.weights = bits, ids, weights
         self.bias, self.threshold, self.reasons = bias, threshold, reasons
-        self._table: dict[int, tuple[int, int, int]] | None = None
+        self._table: dict[int, tuple[int, ...]] | None = None
 
     @classmethod
     def load(cls, path: Path) -> Fallback:
@@ -242,19 +251,9 @@ class Fallback:
 
     def probabilities(self, found: Sequence[int]) -> tuple[float, float, float]:
         """Class probabilities (order of :data:`CLASSES`) of a post's :meth:`features`."""
-        table = self._table
-        if table is None:
-            w = self.weights
-            table = self._table = {b: (_fixed(w[3 * i]), _fixed(w[3 * i + 1]), _fixed(w[3 * i + 2]))
-                                   for i, b in enumerate(self.ids)}
-        s0 = s1 = s2 = 0
-        get = table.get
-        for b in found:
-            hit = get(b)
-            if hit is not None:
-                s0 += hit[0]
-                s1 += hit[1]
-                s2 += hit[2]
+        if self._table is None:
+            self._table = _fixed_table(self.ids, self.weights, 3)
+        s0, s1, s2 = _sums(self._table, found, 3)
         v = _unit(len(found))
         scores = (float(s0) * v + self.bias[0], float(s1) * v + self.bias[1], float(s2) * v + self.bias[2])
         top = max(scores)

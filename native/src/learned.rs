@@ -186,14 +186,7 @@ impl Learned {
     /// `Fallback.judge`: `Some((class, probability))` when a polar class (0 de-influencing,
     /// 1 promoting) wins with at least the threshold.
     pub fn judge(&self, found: &[u32]) -> Option<(usize, f64)> {
-        let mut sums = [0i64; 3];
-        for b in found {
-            if let Some(w) = self.weights.get(b) {
-                for (s, x) in sums.iter_mut().zip(w) {
-                    *s += *x as i64;
-                }
-            }
-        }
+        let sums = sums(&self.weights, found);
         let v = scale_of(found.len());
         let scores: [f64; 3] = std::array::from_fn(|j| sums[j] as f64 * v + self.bias[j]);
         let top = scores[0].max(scores[1]).max(scores[2]);
@@ -217,17 +210,24 @@ impl Learned {
     /// probability reaches the head's threshold.
     pub fn reasons(&self, found: &[u32]) -> Vec<usize> {
         let Some(head) = &self.reasons else { return Vec::new() };
-        let mut sums = [0i64; REASONS];
-        for b in found {
-            if let Some(w) = head.weights.get(b) {
-                for (s, x) in sums.iter_mut().zip(w) {
-                    *s += *x as i64;
-                }
-            }
-        }
+        let sums = sums(&head.weights, found);
         let v = scale_of(found.len());
         (0..REASONS).filter(|&j| sigmoid(sums[j] as f64 * v + head.bias[j]) >= head.threshold).collect()
     }
+}
+
+/// Each output's integer weights summed over the post's buckets (exact, in any order).
+#[inline]
+fn sums<const K: usize>(table: &FxHashMap<u32, [i32; K]>, found: &[u32]) -> [i64; K] {
+    let mut out = [0i64; K];
+    for b in found {
+        if let Some(w) = table.get(b) {
+            for (s, x) in out.iter_mut().zip(w) {
+                *s += *x as i64;
+            }
+        }
+    }
+    out
 }
 
 /// `learned._unit`: a sum of integer weights to the post's score, `1/sqrt(n)` per bucket.
