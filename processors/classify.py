@@ -77,9 +77,10 @@ class RuleClassifier:
         fallback: Fallback | str | Path | None = "default",
     ) -> None:
         """``engine``: ``native`` (fails without the compiled module), ``python``, or ``auto``
-        (native when installed). ``fallback``: the learned model asked about posts the rules
-        find no evidence in (:mod:`processors.learned`): ``"default"`` (the packaged model),
-        a model path, a :class:`Fallback`, or ``"off"``/``None``."""
+        (native when installed). ``fallback``: the learned model (:mod:`processors.learned`),
+        whose stance head is asked about posts the rules find no evidence in and whose reason
+        head adds reasons to de-influencing posts: ``"default"`` (the packaged model), a model
+        path, a :class:`Fallback`, or ``"off"``/``None``."""
         if engine not in ENGINES:
             raise ValueError(f"classifier engine must be one of {', '.join(ENGINES)}, got {engine!r}")
         self.fallback = fallback if isinstance(fallback, Fallback) else load_fallback(fallback)
@@ -142,15 +143,18 @@ class RuleClassifier:
         affiliate = not CODE_WORDS.isdisjoint(toks) and has_affiliate_code(text)
         found = collect(toks, cue_hits, lay, negs, affiliate)
         fallback = self.fallback
-        features = None if fallback is None else functools.cache(lambda: fallback.features(toks))
-        learned = None if features is None else lambda: fallback.judge(features())
+        learned = extra = None
+        if fallback is not None:  # its features are computed once, and only if a head is asked
+            features = functools.cache(lambda: fallback.features(toks))
+            learned = lambda: fallback.judge(features())  # noqa: E731
         verdict = decide(found, mentions, lay, not FIRST_PERSON.isdisjoint(toks), learned)
-        extra = () if features is None or verdict.stance != "deinfluencing" else fallback.learned_reasons(features())
+        if fallback is not None and verdict.stance == "deinfluencing":
+            extra = fallback.learned_reasons(features())
         out = dict(post)
         out["stance"] = verdict.stance
         out["targets"] = verdict.targets
         out["sponsored"] = affiliate or is_sponsored(found, has_meta=verdict.meta)
-        out["reasons"] = reasons_for(verdict.stance, (f.cue for f in found), extra)
+        out["reasons"] = reasons_for(verdict.stance, (f.cue for f in found), extra or ())
         out["brands"] = sorted(verdict.targets)
         out["hashtags"] = hashtags
         out["lang"] = lang

@@ -165,7 +165,7 @@ def decide(
     With ``first_person`` (the author speaks of their own purchase) a reported flaw weighs
     more: "mine broke after two weeks" is a warning, not a spec sheet.
 
-    ``learned`` (:meth:`processors.learned.Fallback.judge` bound to the post's tokens) is
+    ``learned`` (:meth:`processors.learned.Fallback.judge` bound to the post's features) is
     asked only when the rules find the post neutral with no neutral evidence of their own
     (commentary, news, a mixed view); a stance it returns replaces ``neutral``, its
     probability is the confidence and :data:`~processors.learned.LEARNED_CUE` leads the cues.
