@@ -54,11 +54,55 @@ def scaling_posts(args: argparse.Namespace) -> int:
     return args.scaling_posts if args.scaling_posts is not None else 4 * args.posts
 
 
+def quix_python() -> str:
+    """The interpreter of the Quix Streams venv (``$DEINFLUENCE_BENCH_QUIX_PYTHON`` or
+    ``.local/quix-venv``, made by ``make bench-quix-venv``)."""
+    return os.environ.get("DEINFLUENCE_BENCH_QUIX_PYTHON", str(QUIX_PYTHON))
+
+
+# what bench/quix_job.py does first: a classifier with the packaged model, in that venv
+_QUIX_PREFLIGHT = "from deinfluence.processors.classify import RuleClassifier; RuleClassifier()"
+
+
+def check_quix_python(python: str, timeout: float = 120.0) -> None:
+    """Fail before any broker starts when the Quix venv cannot build the job's classifier.
+
+    The venv has its own copy of the native engine: after a change to it, a venv that was not
+    rebuilt (``make bench-quix-venv``, which ``make bench`` runs) fails in its first line, and
+    without this check that surfaced only after the pipeline phases, minutes later.
+
+    Raises:
+        BenchError: the interpreter is missing, or building the classifier failed (with the
+            last line of its error).
+    """
+    import subprocess
+
+    from deinfluence.benchkafka import BenchError
+
+    hint = "run `make bench-quix-venv`, or --skip quix"
+    if not Path(python).exists():
+        raise BenchError(f"no Quix Streams venv at {python}: {hint}")
+    try:
+        done = subprocess.run([python, "-c", _QUIX_PREFLIGHT], capture_output=True, text=True,
+                              timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise BenchError(f"the Quix Streams venv ({python}) took over {timeout:.0f} s to build "
+                         "the classifier") from exc
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        last = lines[-1].strip() if lines else f"exit status {done.returncode}"
+        raise BenchError(f"the Quix Streams venv ({python}) cannot build the classifier: {last}; "
+                         f"it may hold an older build of the native engine: {hint}")
+
+
 def run(args: argparse.Namespace) -> int:
     from deinfluence import benchmark as bm
     from deinfluence import localkafka
 
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    if "quix" not in skip:
+        bm.say("checking the Quix Streams venv")
+        check_quix_python(quix_python())
     workdir = args.workdir.resolve()
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
@@ -126,8 +170,7 @@ def phases(bench: Any, args: argparse.Namespace, skip: set[str], out: dict[str, 
     bm.say(f"pipeline, one post per message: {out['posts_per_s']:,.0f} posts/s ({secs:.1f} s), "
            f"peak RSS {out['peak_rss_mb']:.0f} MiB")
     if "quix" not in skip:
-        quix_python = os.environ.get("DEINFLUENCE_BENCH_QUIX_PYTHON", str(QUIX_PYTHON))
-        out["quix_posts_per_s"], secs = bench.job("quix", "quix_job.py", quix_python, n)
+        out["quix_posts_per_s"], secs = bench.job("quix", "quix_job.py", quix_python(), n)
         bm.say(f"quix streams: {out['quix_posts_per_s']:,.0f} posts/s ({secs:.1f} s)")
     if "faust" not in skip:
         out["faust_naive_posts_per_s"], secs = bench.job("faust", "faust_naive.py", None, n)
