@@ -10,7 +10,7 @@ tokens finds brands and cues together.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from deinfluence.processors.lexicon_colloquial import COLLOQUIAL
@@ -205,7 +205,27 @@ def cue_entries(lang: str) -> list[tuple[tuple[str, ...], Cue]]:
         grouped = any(part is layer[k] for layer in (COLLOQUIAL, GENERAL) for k in layer)
         for toks, cue in compile_lexicon(part, grouped):
             merged[toks] = _merge(merged.get(toks), cue)
+    if lang == "fr" or lang not in LEXICONS:
+        for toks, cue in list(merged.items()):
+            informal = _without_ne(toks)
+            if informal is not None and informal not in merged:
+                merged[informal] = replace(cue, phrase=" ".join(informal))
     return list(merged.items())
+
+
+_NE = frozenset(["ne", "n"])
+_NE_PARTNERS = frozenset(["pas", "jamais", "rien", "plus", "aucun", "aucune", "personne"])
+
+
+def _without_ne(toks: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Spoken and written-casual French drops the ``ne`` of a negation: "ça vaut pas le
+    coup", "achetez pas", "j'en ai pas besoin". A phrase with ``ne ... pas`` (or jamais, rien,
+    plus...) also matches without its first ``ne``; ``None`` when it has none."""
+    for i, tok in enumerate(toks):
+        if tok in _NE and not _NE_PARTNERS.isdisjoint(toks[i + 1:]):
+            rest = toks[:i] + toks[i + 1:]
+            return rest if len(rest) >= 2 else None
+    return None
 
 
 def _merge(old: Cue | None, new: Cue) -> Cue:

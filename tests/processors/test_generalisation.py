@@ -77,3 +77,45 @@ def test_a_price_comparison_with_an_alternative_redirects(eval_classifier) -> No
     assert out["stance"] == D
     assert out["targets"]["tatcha"] == D
     assert "price" in out["reasons"]
+
+
+@pytest.mark.parametrize("engine", ["python", "native"])
+@pytest.mark.parametrize(
+    ("text", "lang", "stance", "cue"),
+    [
+        # casual French drops the "ne" of a negation: each lexicon phrase with one also
+        # matches without it (session 28: "ça vaut pas le coup" was read as neutral)
+        ("réponse à @hugo : ça vaut pas le coup, la batterie meurt en 2 ans", "fr", D, "vaut pas le coup"),
+        ("achetez pas ce sérum, il sert à rien", "fr", D, "achetez pas"),
+        ("vaut pas son prix ce mascara", "fr", D, "vaut pas son prix"),
+        ("ça ne vaut pas le coup", "fr", D, "ne vaut pas le coup"),  # the written form still
+        ("ça vaut le coup, foncez", "fr", P, "vaut le coup"),  # no negation, no flip
+        # German puts the negation after the verb: "lohnt sich" read as praise before
+        ("antwort an @jonas: lohnt sich null. viel zu schwer", "de", D, "lohnt sich null"),
+        ("lohnt sich überhaupt nicht, viel zu schwer", "de", D, "lohnt sich * nicht"),
+        ("lohnt sich kein bisschen", "de", D, "lohnt sich kein bisschen"),
+        ("lohnt sich echt, holt sie euch", "de", P, "lohnt sich echt"),
+    ],
+)
+def test_negation_after_the_verb(data_dir, engine: str, text: str, lang: str, stance: str, cue: str) -> None:
+    from deinfluence.processors import native
+    from deinfluence.processors.classify import RuleClassifier
+
+    if engine == "native" and not native.AVAILABLE:
+        pytest.fail("the native engine is not built (make install)")
+    clf = RuleClassifier(data_dir / "brands-eval.yaml", engine=engine, fallback="off")
+    out = classify(clf, text, lang)
+    assert (out["stance"], cue in out["cues"]) == (stance, True), out["cues"]
+
+
+def test_the_informal_variant_never_replaces_a_phrase_of_its_own() -> None:
+    from deinfluence.processors.lexicon import _without_ne, cue_entries
+
+    entries = dict(cue_entries("fr"))
+    assert _without_ne(("ne", "vaut", "pas")) == ("vaut", "pas")
+    assert _without_ne(("n", "oublie", "pas")) == ("oublie", "pas")
+    assert _without_ne(("ne", "regrette")) is None  # no partner: not a negation
+    assert _without_ne(("vaut", "le", "coup")) is None
+    assert entries[("vaut", "le", "coup")].kind == "good"
+    assert entries[("vaut", "pas", "le", "coup")].kind == "stop"
+    assert ("vaut", "pas", "le", "coup") not in dict(cue_entries("de"))  # French only
