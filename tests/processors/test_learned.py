@@ -36,6 +36,8 @@ WRITERS = (  # the independent writer sets, sessions 26 to 28
     "writer-compare", "writer-life", "writer-quiet", "writer-long", "writer-redirect",
     "writer-reply", "writer-caption",
 )
+# the writer sets a model without any writer set may lift by less than 0.02, and its floor there
+SMALL_GAINS = {"writer-life": -0.02, "writer-caption": 0.0}
 
 
 def training_files(data_dir: Path) -> list[Path]:
@@ -230,11 +232,12 @@ def test_method_generalises_to_writers_it_was_not_trained_on(data_dir: Path, tmp
     """Trained without any of the thirteen writer sets (on the other 1,143 posts), the model
     lifts them: post macro-F1 +0.062, +0.046, +0.058, +0.034, +0.135, +0.085, +0.073, -0.015,
     +0.156, +0.027, +0.072, +0.029, +0.006 in session 28 (mean +0.059). Two sets gain less than
-    0.02: writer-life, mostly neutral chatter about brands, which a model trained on the base
-    sets alone reads as polar more often (trained on the other writers as well it gains, 0.759
-    -> 0.792 when the set arrived), and writer-caption, where the rules alone already reach
-    0.867 (+0.066 with the model of session 27, which had seen ten writer sets). The reason
-    head lifts every set's reasons F1 (+0.005 to +0.085, mean +0.054)."""
+    0.02, and only they may (``SMALL_GAINS``, each with its floor): writer-life, mostly neutral
+    chatter about brands, which a model trained on the base sets alone reads as polar more often
+    (trained on the other writers as well it gains, 0.759 -> 0.792 when the set arrived), and
+    writer-caption, where the rules alone already reach 0.867 (+0.066 with the model of session
+    27, which had seen ten writer sets). The reason head lifts every set's reasons F1 (+0.005 to
+    +0.085, mean +0.054)."""
     without = [p for p in training_files(data_dir) if p.stem not in WRITERS]
     model = train_command(without, tmp_path / "without-writers.bin")
     catalog = data_dir / "brands-eval.yaml"
@@ -253,6 +256,8 @@ def test_method_generalises_to_writers_it_was_not_trained_on(data_dir: Path, tmp
         assert after.post_macro_f1 == middle.post_macro_f1  # the reason head changes reasons only
         reason_gains.append(after.reasons_f1 - middle.reasons_f1)
         assert after.reasons_f1 > middle.reasons_f1, (name, middle.reasons_f1, after.reasons_f1)
-    assert sum(g >= 0.02 for g in gains) >= len(gains) - 2, gains
+    below = {name: g for name, g in zip(WRITERS, gains, strict=True) if g < 0.02}
+    assert set(below) <= set(SMALL_GAINS), below
+    assert all(g >= SMALL_GAINS[name] for name, g in below.items()), below
     assert sum(gains) / len(gains) >= 0.05, gains
     assert sum(reason_gains) / len(reason_gains) >= 0.03, reason_gains
