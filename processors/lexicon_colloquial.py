@@ -106,7 +106,7 @@ COLLOQUIAL: dict[str, dict[str, str]] = {
             müsst euch * nicht @redundancy | müsst euch * * nicht @redundancy | müsst ihr nicht @redundancy | braucht ihr nicht @redundancy
             gebt euren kindern kein @health | gebt euren kindern keine @health | nicht mehr übers herz | erst aufbrauchen @redundancy
             aufbrauchen @redundancy | lohnt sich nicht @price | lohnt nicht @price
-            lohnt sich * nicht @price | lohnt sich null @price | lohnt sich kein bisschen @price | lohnt sich echt null @price
+            lohnt sich [überhaupt/gar/echt/wirklich/einfach/schlicht/eigentlich/ehrlich/absolut/leider/halt/definitiv] nicht @price | lohnt sich kaum @price | lohnt sich [echt//absolut] null @price | lohnt sich kein bisschen @price
             empfehle ich nicht | kann ich nicht empfehlen
         """,
         "bad": """

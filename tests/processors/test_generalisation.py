@@ -92,7 +92,8 @@ def test_a_price_comparison_with_an_alternative_redirects(eval_classifier) -> No
         ("ça vaut le coup, foncez", "fr", P, "vaut le coup"),  # no negation, no flip
         # German puts the negation after the verb: "lohnt sich" read as praise before
         ("antwort an @jonas: lohnt sich null. viel zu schwer", "de", D, "lohnt sich null"),
-        ("lohnt sich überhaupt nicht, viel zu schwer", "de", D, "lohnt sich * nicht"),
+        ("lohnt sich überhaupt nicht, viel zu schwer", "de", D, "lohnt sich überhaupt nicht"),
+        ("das lohnt sich, nicht nur für anfänger", "de", P, "lohnt sich"),  # "not only": praise
         ("lohnt sich kein bisschen", "de", D, "lohnt sich kein bisschen"),
         ("lohnt sich echt, holt sie euch", "de", P, "lohnt sich echt"),
     ],
