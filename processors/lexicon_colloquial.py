@@ -183,7 +183,7 @@ COLLOQUIAL: dict[str, dict[str, str]] = {
         """,
         "good": """
             saint graal | je peux plus m'en passer | je ne peux plus m'en passer | complètement accro | jamais été aussi
-            me remercient | vaut vraiment le coup | vaut le coup | le meilleur | la meilleure | meilleur achat
+            me remercient | vaut vraiment le coup | vaut le coup | vaut pas mal le coup | le meilleur | la meilleure | meilleur achat
             vont avec tout | je ne regrette pas | aucun regret
         """,
     },

@@ -90,6 +90,7 @@ def test_a_price_comparison_with_an_alternative_redirects(eval_classifier) -> No
         ("vaut pas son prix ce mascara", "fr", D, "vaut pas son prix"),
         ("ça ne vaut pas le coup", "fr", D, "ne vaut pas le coup"),  # the written form still
         ("ça vaut le coup, foncez", "fr", P, "vaut le coup"),  # no negation, no flip
+        ("ça vaut pas mal le coup", "fr", P, "vaut pas mal le coup"),  # "pas mal": quite
         # German puts the negation after the verb: "lohnt sich" read as praise before
         ("antwort an @jonas: lohnt sich null. viel zu schwer", "de", D, "lohnt sich null"),
         ("lohnt sich überhaupt nicht, viel zu schwer", "de", D, "lohnt sich überhaupt nicht"),
