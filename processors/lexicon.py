@@ -210,7 +210,24 @@ def cue_entries(lang: str) -> list[tuple[tuple[str, ...], Cue]]:
             informal = _without_ne(toks)
             if informal is not None and informal not in merged:
                 merged[informal] = replace(cue, phrase=" ".join(informal))
+    for toks, cue in list(merged.items()):
+        for negated in _negated_slots(toks, cue, negators(lang)):
+            merged.setdefault(negated, Cue("bad", -1, _NEGATED_WEIGHT, -1, (), " ".join(negated)))
     return list(merged.items())
+
+
+_NEGATED_WEIGHT = 1.5  # as praise a negator before it flips (``stance._FLIPPED``)
+
+
+def _negated_slots(toks: tuple[str, ...], cue: Cue, negs: frozenset[str]) -> list[tuple[str, ...]]:
+    """A praise phrase with one wildcard ("würde * wieder kaufen", "ik raad * aan") also
+    matched a negator in that slot and read "würde nicht wieder kaufen" as praise: each
+    negator in the slot makes an explicit phrase of its own, a negative verdict, which the
+    index prefers to the wildcard phrase of the same length."""
+    if cue.kind not in ("go", "good") or toks.count("*") != 1:
+        return []
+    at = toks.index("*")
+    return [toks[:at] + (n,) + toks[at + 1:] for n in sorted(negs)]
 
 
 _NE = frozenset(["ne", "n"])

@@ -97,6 +97,8 @@ GENERAL: dict[str, dict[str, str]] = {
         "bad": """
             ikke imponeret | en katastrofe | et mareridt | elendig | forfærdelig
             betaler for navnet | betaler for logoet @hype,price
+            ikke købe [den/det/dem/] igen | aldrig købe [den/det/dem/] igen | køber [den/det/dem/] ikke igen
+            ikke genkøbe | bliver ikke genkøbt | genkøber ikke | ikke genkøbt
         """,
         "go": """
             i kurven | ned i kurven | vær hurtig | vær hurtige
@@ -148,6 +150,8 @@ GENERAL: dict[str, dict[str, str]] = {
         "bad": """
             niet onder de indruk | een ramp | drama | waardeloos | goedkoop is duurkoop @quality,price
             betaal je voor de naam | je betaalt voor de naam @hype,price | gewoon afval @quality,sustainability
+            niet [nog een keer/nog eens/opnieuw/weer/meer] kopen | nooit meer kopen | niet [nog een keer/opnieuw/weer] bestellen
+            koop ik niet [meer/opnieuw/nog een keer] | bestel ik niet [meer/opnieuw]
         """,
         "go": """
             in de winkelmand | in mijn winkelmand | snel zijn | wees snel
@@ -199,6 +203,8 @@ GENERAL: dict[str, dict[str, str]] = {
         "bad": """
             nicht überzeugt | eine katastrophe | ein albtraum | albtraum | schrott @quality | mies | grottig
             geld wieder da | geld zurück | zurückgeschickt @quality | zahlt für den namen | zahlst für den namen @hype,price
+            nicht [nochmal/noch mal/noch einmal/wieder/mehr] kaufen | nicht [nochmal/wieder] bestellen | nicht nachkaufen
+            wird nicht nachgekauft | kein nachkauf | kaufe ich nicht [mehr/nochmal/wieder]
         """,
         "go": """
             ab in den warenkorb | in den warenkorb
@@ -305,6 +311,8 @@ GENERAL: dict[str, dict[str, str]] = {
         "bad": """
             une catastrophe | un cauchemar | nul à chier | une daube | je m'attendais à mieux
             vous payez la marque | tu payes la marque | tu paies la marque @hype,price
+            je ne [le/la/les/] [rachète/rachèterai/rachèterais] [pas/jamais/plus] | ne [le/la/les/] [rachète/rachèterai/rachèterais] [pas/jamais/plus]
+            je ne [l'/] [achète/achèterai/achèterais] plus
         """,
         "go": """
             dans le panier | direct dans le panier

@@ -97,6 +97,18 @@ def test_a_price_comparison_with_an_alternative_redirects(eval_classifier) -> No
         ("das lohnt sich, nicht nur für anfänger", "de", P, "lohnt sich"),  # "not only": praise
         ("lohnt sich kein bisschen", "de", D, "lohnt sich kein bisschen"),
         ("lohnt sich echt, holt sie euch", "de", P, "lohnt sich echt"),
+        # "would (not) buy again", the review's verdict, in the languages that lacked it
+        ("ich würde es nicht nochmal kaufen", "de", D, "nicht nochmal kaufen"),
+        ("jeg ville ikke købe den igen", "da", D, "ikke købe den igen"),
+        ("jeg ville købe den igen", "da", P, "ville købe den igen"),
+        ("ik zou hem niet nog een keer kopen", "nl", D, "niet nog een keer kopen"),
+        ("je le rachète pas", "fr", D, "je le rachète pas"),  # longer than the praise "je le rachète"
+        ("je le rachète les yeux fermés", "fr", P, "je le rachète"),
+        # a negator in the wildcard slot of a praise phrase: read as praise before
+        ("würde nicht wieder kaufen", "de", D, "würde nicht wieder kaufen"),
+        ("würde ich sofort wieder kaufen", "de", P, "würde * sofort wieder kaufen"),
+        ("ik raad niet aan", "nl", D, "ik raad niet aan"),
+        ("ik raad het aan", "nl", P, "ik raad * aan"),
     ],
 )
 def test_negation_after_the_verb(data_dir, engine: str, text: str, lang: str, stance: str, cue: str) -> None:
@@ -121,3 +133,17 @@ def test_the_informal_variant_never_replaces_a_phrase_of_its_own() -> None:
     assert entries[("vaut", "le", "coup")].kind == "good"
     assert entries[("vaut", "pas", "le", "coup")].kind == "stop"
     assert ("vaut", "pas", "le", "coup") not in dict(cue_entries("de"))  # French only
+
+
+def test_a_negator_in_a_praise_wildcard_makes_a_verdict_of_its_own() -> None:
+    from deinfluence.processors.lexicon import Cue, _negated_slots, cue_entries
+
+    praise = Cue("good", 1, 1.0, -1, (), "würde * wieder kaufen")
+    slots = _negated_slots(("würde", "*", "wieder", "kaufen"), praise, frozenset(["nicht", "nie"]))
+    assert slots == [("würde", "nicht", "wieder", "kaufen"), ("würde", "nie", "wieder", "kaufen")]
+    assert _negated_slots(("würde", "*", "*", "kaufen"), praise, frozenset(["nicht"])) == []  # two slots
+    stop = Cue("stop", -1, 2.0, 1, (), "müsst euch * nicht")
+    assert _negated_slots(("müsst", "euch", "*", "nicht"), stop, frozenset(["nicht"])) == []  # not praise
+    entries = dict(cue_entries("de"))
+    assert entries[("würde", "nicht", "wieder", "kaufen")].polarity < 0
+    assert entries[("würde", "*", "wieder", "kaufen")].polarity > 0

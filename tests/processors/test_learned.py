@@ -236,7 +236,7 @@ def test_method_generalises_to_writers_it_was_not_trained_on(data_dir: Path, tmp
     chatter about brands, which a model trained on the base sets alone reads as polar more often
     (trained on the other writers as well it gains, 0.759 -> 0.792 when the set arrived), and
     writer-caption, where the rules alone already reach 0.867 (+0.066 with the model of session
-    27, which had seen ten writer sets). The reason head lifts every set's reasons F1 (+0.005 to
+    27, which had seen ten writer sets). The reason head lifts every set's reasons F1 (+0.004 to
     +0.085, mean +0.054)."""
     without = [p for p in training_files(data_dir) if p.stem not in WRITERS]
     model = train_command(without, tmp_path / "without-writers.bin")
