@@ -22,7 +22,14 @@ from deinfluence.processors.brands import AliasHit, Catalog, load_catalog, weak_
 from deinfluence.processors.hashtags import extract_hashtags
 from deinfluence.processors.lang import UNDETERMINED, detect_lang, normalize_lang
 from deinfluence.processors.learned import Fallback, load_fallback
-from deinfluence.processors.lexicon import LANGUAGES, Cue, PhraseIndex, cue_entries, negators
+from deinfluence.processors.lexicon import (
+    LANGUAGES,
+    Cue,
+    PhraseIndex,
+    cue_entries,
+    negators,
+    post_negators,
+)
 from deinfluence.processors.reasons import REASONS, reasons_for
 from deinfluence.processors.sponsorship import CODE_WORDS, has_affiliate_code, is_sponsored
 from deinfluence.processors.stance import collect, decide, layout
@@ -141,7 +148,7 @@ class RuleClassifier:
         mentions = self._mentions(toks, text, hits)
         lay = layout(toks)
         affiliate = not CODE_WORDS.isdisjoint(toks) and has_affiliate_code(text)
-        found = collect(toks, cue_hits, lay, negs, affiliate)
+        found = collect(toks, cue_hits, lay, negs, affiliate, post_negators(lang))
         fallback = self.fallback
         learned = extra = None
         if fallback is not None:  # its features are computed once, and only if a head is asked

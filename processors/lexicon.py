@@ -260,6 +260,28 @@ def _rank(cue: Cue) -> tuple[bool, float, float]:
     return (cue.kind != "topic", abs(cue.polarity) * cue.weight, cue.weight)
 
 
+# Languages whose negation follows the verb it negates ("empfehle ich euch nicht", "jeg anbefaler
+# den ikke", "je vous le conseille pas"): these words negate praise just before them too.
+POST_NEGATORS: dict[str, frozenset[str]] = {
+    "de": frozenset(["nicht", "nie", "niemals"]),
+    "nl": frozenset(["niet", "nooit"]),
+    "da": frozenset(["ikke", "aldrig"]),
+    "fr": frozenset(["pas", "jamais"]),
+}
+# what may follow such a negator while it still closes the clause ("... nicht mehr", "... niet
+# aan", "... ikke igen", "... pas trop"); any other word means it negates that word instead
+# ("super und nicht teuer", "nicht nur für Anfänger")
+POST_NEGATION_TAIL = frozenset([
+    "mehr", "wieder", "nochmal", "wirklich", "so", "aan", "meer", "weer", "echt", "igen", "mere",
+    "rigtig", "plus", "trop", "vraiment", "du", "non",
+])
+
+
+def post_negators(lang: str) -> frozenset[str]:
+    """Negators that negate the praise before them in ``lang`` (none outside :data:`POST_NEGATORS`)."""
+    return POST_NEGATORS.get(lang, frozenset())
+
+
 def negators(lang: str) -> frozenset[str]:
     """Tokens that negate a following positive cue ("not worth it", "ikke pengene værd")."""
     table = {"en": NEGATORS_EN, **NEGATORS_GERMANIC, **NEGATORS_ROMANCE}

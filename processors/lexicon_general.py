@@ -98,7 +98,7 @@ GENERAL: dict[str, dict[str, str]] = {
             ikke imponeret | en katastrofe | et mareridt | elendig | forfærdelig
             betaler for navnet | betaler for logoet @hype,price
             ikke købe [den/det/dem/] igen | aldrig købe [den/det/dem/] igen | køber [den/det/dem/] ikke igen
-            ikke genkøbe | bliver ikke genkøbt | genkøber ikke | ikke genkøbt
+            ikke genkøbe | bliver ikke genkøbt | genkøber ikke | ikke genkøbt | ikke det værd
         """,
         "go": """
             i kurven | ned i kurven | vær hurtig | vær hurtige
@@ -152,6 +152,7 @@ GENERAL: dict[str, dict[str, str]] = {
             betaal je voor de naam | je betaalt voor de naam @hype,price | gewoon afval @quality,sustainability
             niet [nog een keer/nog eens/opnieuw/weer/meer] kopen | nooit meer kopen | niet [nog een keer/opnieuw/weer] bestellen
             koop ik niet [meer/opnieuw/nog een keer] | bestel ik niet [meer/opnieuw]
+            raad [ik/] [het/ze/hem/] [je/jullie/] niet aan
         """,
         "go": """
             in de winkelmand | in mijn winkelmand | snel zijn | wees snel
@@ -204,7 +205,7 @@ GENERAL: dict[str, dict[str, str]] = {
             nicht überzeugt | eine katastrophe | ein albtraum | albtraum | schrott @quality | mies | grottig
             geld wieder da | geld zurück | zurückgeschickt @quality | zahlt für den namen | zahlst für den namen @hype,price
             nicht [nochmal/noch mal/noch einmal/wieder/mehr] kaufen | nicht [nochmal/wieder] bestellen | nicht nachkaufen
-            wird nicht nachgekauft | kein nachkauf | kaufe ich nicht [mehr/nochmal/wieder]
+            wird nicht nachgekauft | kein nachkauf | kaufe ich nicht [mehr/nochmal/wieder] | nicht gelohnt | null gelohnt
         """,
         "go": """
             ab in den warenkorb | in den warenkorb

@@ -31,7 +31,14 @@ from deinfluence.processors.brands import AliasHit, Catalog
 from deinfluence.processors.hashtags import normalize_tag
 from deinfluence.processors.lang import UNDETERMINED
 from deinfluence.processors.learned import Fallback
-from deinfluence.processors.lexicon import LANGUAGES, Cue, cue_entries, negators
+from deinfluence.processors.lexicon import (
+    LANGUAGES,
+    POST_NEGATION_TAIL,
+    Cue,
+    cue_entries,
+    negators,
+    post_negators,
+)
 from deinfluence.processors.reasons import REASONS
 from deinfluence.processors.sponsorship import CODE_WORDS, has_affiliate_code
 from deinfluence.processors.stems import FIRST_PERSON, StemIndex
@@ -103,6 +110,7 @@ def build_engine(catalog: Catalog, fallback: Fallback | None = None) -> Any:
                 {s: cues.id(c) for s, c in stems.prefixes.items()},
                 {s: cues.id(c) for s, c in stems.exact.items()},
                 list(stems.lengths),
+                sorted(post_negators(key)),
             )
         )
     flipped, affiliate = cues.id(_stance._FLIPPED), cues.id(_stance._AFFILIATE)
@@ -119,6 +127,7 @@ def build_engine(catalog: Catalog, fallback: Fallback | None = None) -> Any:
             "object_pronouns": sorted(_brands._OBJECT_PRONOUNS),
             "store_prepositions": sorted(_brands._STORE_PREPOSITIONS),
             "contrasts": sorted(_stance._CONTRASTS),
+            "post_negation_tail": sorted(POST_NEGATION_TAIL),
         },
         votes=[(w, [order.index(x) for x in ls]) for w, ls in _lang._VOTES.items()],
         letters=[(letter, order.index(x)) for letter, x in _lang._LETTERS.items()],

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from deinfluence.processors.learned import LEARNED_CUE
-from deinfluence.processors.lexicon import Cue
+from deinfluence.processors.lexicon import POST_NEGATION_TAIL, Cue
 from deinfluence.processors.targets import attribute, brand_targets
 from deinfluence.processors.tokens import QUOTE_CLOSE, QUOTE_OPEN
 
@@ -114,10 +114,14 @@ def collect(
     lay: Layout,
     negators: frozenset[str],
     affiliate: bool = False,
+    after: frozenset[str] = frozenset(),
 ) -> list[Found]:
     """Weighted cue occurrences: quotes drop out, questions weaken, negation flips praise.
 
     With ``affiliate`` (the post gives a discount code) the word "code" is an invitation to buy.
+    ``after`` (:func:`~processors.lexicon.post_negators`) are the negators of a language that
+    negates after the verb: one of them within three tokens after praise, in its clause and
+    closing it, flips the praise too ("empfehle ich euch nicht").
     """
     out: list[Found] = []
     last_end = 0
@@ -133,8 +137,8 @@ def collect(
             cue.polarity > 0
             and cue.kind in ("go", "good")
             and cue.phrase[:1].isalnum()
-            and _negated(toks, window_from, start, lay, negators)
             and negators.isdisjoint(toks[start:end])  # "never been this soft" negates itself
+            and (_negated(toks, window_from, start, lay, negators) or _negated_after(toks, end, lay, after))
         ):
             cue = _FLIPPED
             weight = cue.weight
@@ -144,6 +148,21 @@ def collect(
             weight *= 1.5  # what follows "but" is what the author means
         out.append(Found(start, cue, weight, sent))
     return out
+
+
+def _negated_after(toks: Sequence[str], end: int, lay: Layout, after: frozenset[str]) -> bool:
+    """A post-verbal negator closes the praise's clause within three tokens after it."""
+    if not after:
+        return False
+    clause = lay.clause[end - 1]
+    for j in range(end, min(end + 3, len(toks))):
+        if lay.clause[j] != clause:
+            return False
+        if toks[j] in after:
+            nxt = j + 1
+            return (nxt == len(toks) or lay.clause[nxt] != clause or not toks[nxt][0].isalnum()
+                    or toks[nxt] in POST_NEGATION_TAIL)
+    return False
 
 
 def _negated(

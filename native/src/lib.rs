@@ -584,6 +584,8 @@ struct LangEngine {
     /// phrase-index entries, whole-word stems and flags, by token
     words: FxHashMap<String, Word>,
     negators: FxHashSet<String>,
+    /// `lexicon.post_negators`
+    post_negators: FxHashSet<String>,
     stems: StemTrie,
 }
 
@@ -697,6 +699,8 @@ struct Engine {
     commerce: FxHashSet<String>,
     object_pronouns: FxHashSet<String>,
     store_prepositions: FxHashSet<String>,
+    /// `lexicon.POST_NEGATION_TAIL`
+    post_tail: FxHashSet<String>,
     votes: FxHashMap<String, Vec<usize>>,
     letters: Vec<(String, usize)>,
     lang_order: Vec<String>,
@@ -737,7 +741,8 @@ struct Keys {
 
 /// (kind, polarity, weight, direction, reasons, phrase, first_alnum, local)
 type CueSpec = (String, i64, f64, i64, Vec<String>, String, bool, bool);
-/// (key, [(tokens, is_cue, id)], negators, stem prefixes, stem exact, stem lengths)
+/// (key, [(tokens, is_cue, id)], negators, stem prefixes, stem exact, stem lengths,
+/// post-verbal negators)
 type LangSpec = (
     String,
     Vec<(Vec<String>, bool, u32)>,
@@ -745,6 +750,7 @@ type LangSpec = (
     HashMap<String, u32>,
     HashMap<String, u32>,
     Vec<usize>,
+    Vec<String>,
 );
 
 /// `Fallback.native_arrays`: bits, ids, weights, bias, threshold, and the reason head's ids,
@@ -869,7 +875,7 @@ impl Engine {
             }
         }
         let mut engines = FxHashMap::default();
-        for (key, entries, negators, prefixes, exact, _lengths) in langs {
+        for (key, entries, negators, prefixes, exact, _lengths, post_negators) in langs {
             let mut converted = Vec::with_capacity(entries.len());
             for (toks, is_cue, id) in entries {
                 let ok = if is_cue { id < n_cues } else { (id as usize) < aliases.len() };
@@ -893,7 +899,12 @@ impl Engine {
             }
             engines.insert(
                 key,
-                LangEngine { words, negators: set_of(negators), stems: StemTrie::new(prefixes) },
+                LangEngine {
+                    words,
+                    negators: set_of(negators),
+                    post_negators: set_of(post_negators),
+                    stems: StemTrie::new(prefixes),
+                },
             );
         }
         if !engines.contains_key("und") {
@@ -922,6 +933,7 @@ impl Engine {
             commerce: take("commerce")?,
             object_pronouns: take("object_pronouns")?,
             store_prepositions: take("store_prepositions")?,
+            post_tail: take("post_negation_tail")?,
             votes: votes.into_iter().collect(),
             letters,
             lang_order,
@@ -1075,7 +1087,7 @@ impl Engine {
         let lay = self.layout(&toks, contrast_at);
         let affiliate = flags & CODE_WORD != 0
             && self.has_affiliate_code.bind(py).call1((text,))?.is_truthy()?;
-        let mut found = self.collect(&toks, &cue_hits, &lay, &engine.negators, affiliate);
+        let mut found = self.collect(&toks, &cue_hits, &lay, engine, affiliate);
         let first_person = flags & FIRST_PERSON != 0;
         let mut features: Option<Vec<u32>> = None; // the learned model's, computed at most once
         let (stance, targets, confidence, cues, question_cue, meta, learned_cue) =
@@ -1381,9 +1393,10 @@ impl Engine {
         toks: &[&str],
         hits: &[Hit],
         lay: &Layout,
-        negators: &FxHashSet<String>,
+        engine: &LangEngine,
         affiliate: bool,
     ) -> Vec<Found> {
+        let negators = &engine.negators;
         let mut out = Vec::with_capacity(hits.len());
         let mut last_end = 0usize;
         for h in hits {
@@ -1403,9 +1416,10 @@ impl Engine {
             if cue.polarity > 0
                 && matches!(cue.kind, Kind::Go | Kind::Good)
                 && cue.first_alnum
-                && (window_from..start)
-                    .any(|j| negators.contains(toks[j]) && lay.sentence[j] == sent)
                 && !toks[start..h.end].iter().any(|t| negators.contains(*t))
+                && ((window_from..start)
+                    .any(|j| negators.contains(toks[j]) && lay.sentence[j] == sent)
+                    || self.negated_after(toks, h.end, lay, &engine.post_negators))
             {
                 cue_id = self.flipped;
                 cue = &self.cues[cue_id as usize];
@@ -1419,6 +1433,28 @@ impl Engine {
             out.push(Found { start, cue: cue_id, weight, sentence: sent });
         }
         out
+    }
+
+    /// `stance._negated_after`: a post-verbal negator closes the praise's clause within three
+    /// tokens after it.
+    fn negated_after(&self, toks: &[&str], end: usize, lay: &Layout, after: &FxHashSet<String>) -> bool {
+        if after.is_empty() {
+            return false;
+        }
+        let clause = lay.clause[end - 1];
+        for j in end..(end + 3).min(toks.len()) {
+            if lay.clause[j] != clause {
+                return false;
+            }
+            if after.contains(toks[j]) {
+                let nxt = j + 1;
+                return nxt == toks.len()
+                    || lay.clause[nxt] != clause
+                    || !is_alnum(toks[nxt].chars().next().unwrap_or(' '))
+                    || self.post_tail.contains(toks[nxt]);
+            }
+        }
+        false
     }
 
     /// `stance.decide`: (stance, targets, confidence, cues, "?" cue, meta).

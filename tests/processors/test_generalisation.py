@@ -109,6 +109,16 @@ def test_a_price_comparison_with_an_alternative_redirects(eval_classifier) -> No
         ("würde ich sofort wieder kaufen", "de", P, "würde * sofort wieder kaufen"),
         ("ik raad niet aan", "nl", D, "ik raad niet aan"),
         ("ik raad het aan", "nl", P, "ik raad * aan"),
+        # a negator after the verb, closing the clause, negates the praise before it
+        ("empfehle ich euch nicht", "de", D, "negated praise"),
+        ("jeg anbefaler den ikke", "da", D, "negated praise"),
+        ("je vous le conseille pas du tout", "fr", D, "negated praise"),
+        ("die creme ist super und nicht teuer", "de", P, "super"),  # "nicht" negates "teuer"
+        ("empfehle ich euch nicht nur", "de", P, "empfehl"),  # "not only"
+        ("je vous le conseille, pas de regrets", "fr", P, "je vous le conseille"),  # next clause
+        ("ik raad het niet aan", "nl", D, "raad het niet aan"),
+        ("hat sich nicht gelohnt", "de", D, "nicht gelohnt"),
+        ("den er ikke det værd", "da", D, "ikke det værd"),
     ],
 )
 def test_negation_after_the_verb(data_dir, engine: str, text: str, lang: str, stance: str, cue: str) -> None:
