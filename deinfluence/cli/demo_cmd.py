@@ -16,6 +16,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help="run the whole pipeline locally with generated posts and a live view")
     p.add_argument("--data-dir", type=Path, default=Path(".local/demo"), help="demo state and logs")
     p.add_argument("--port", type=int, default=9092, help="local Kafka port")
+    p.add_argument("--kafka-dir", type=Path, default=None,
+                   help="the local broker's data dir (default: that of `deinfluence kafka up`, .local/kafka)")
     p.add_argument("--rate", type=float, default=600.0, help="posts produced per second")
     p.add_argument("--hours", type=float, default=48.0,
                    help="hours of simulated posts, ending now (the detector needs about a day of history)")
@@ -34,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
            "DEINFLUENCE_IDLE_TIMEOUT": os.environ.get("DEINFLUENCE_IDLE_TIMEOUT", "10")}
     settings = load_settings(bootstrap=bootstrap)
     me = [sys.executable, "-m", "deinfluence"]
-    _step("starting local Kafka", me + ["kafka", "up", "--port", str(args.port)], env)
+    kafka_dir = [] if args.kafka_dir is None else ["--data-dir", str(args.kafka_dir)]
+    _step("starting local Kafka", me + ["kafka", "up", "--port", str(args.port), *kafka_dir], env)
     _step("creating topics", me + ["topics", "create"], env)
     procs: list[subprocess.Popen[bytes]] = []
     try:
@@ -50,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         for proc in procs:
             _stop(proc)
-        print("demo stopped; the broker keeps running (`deinfluence kafka down` stops it)", file=sys.stderr)
+        down = " ".join(["deinfluence", "kafka", "down", *kafka_dir])
+        print(f"demo stopped; the broker keeps running (`{down}` stops it)", file=sys.stderr)
 
 
 def _step(what: str, cmd: list[str], env: dict[str, str]) -> None:
