@@ -90,6 +90,7 @@ GENERAL: dict[str, dict[str, str]] = {
             hver en krone værd | hver eneste krone værd | den var det værd | det var det værd | kan kun anbefale
             redningen | virker virkelig | har ikke fortrudt
             har holdt i | holdt i årevis
+            ændret mit liv | har ændret mit liv
         """,
         "topic": """
             lagrene @ethics | lokale butikker @ethics,sustainability | fra sidste år @redundancy | den fra sidste år @redundancy
@@ -143,6 +144,7 @@ GENERAL: dict[str, dict[str, str]] = {
             zou hem zelf ook kopen | zou het zelf ook kopen | zou * zelf * kopen | weer binnen | weer terug
             moet je echt hebben | geen spijt | geen seconde spijt | elke euro waard | echte aanrader | een aanrader
             gaat al * mee | gaat al * * mee
+            mijn leven veranderd | heeft mijn leven veranderd
         """,
         "topic": """
             magazijnen @ethics | lokale winkels @ethics,sustainability | van vorig jaar @redundancy
@@ -156,6 +158,7 @@ GENERAL: dict[str, dict[str, str]] = {
         """,
         "go": """
             in de winkelmand | in mijn winkelmand | snel zijn | wees snel
+            koop [hem/het/ze] [nu/snel/meteen]
         """,
         "notsaying": """
             ik zeg niet koop @price | ik zeg niet dat je @price
@@ -197,6 +200,7 @@ GENERAL: dict[str, dict[str, str]] = {
             gibts wieder | gibt es wieder
             würde * sofort wieder kaufen | sofort wieder kaufen | jeden euro wert | keine sekunde bereut | nicht bereut
             hält seit
+            mein leben verändert | hat mein leben verändert
         """,
         "topic": """
             lagern @ethics | läden vor ort @ethics,sustainability | vom letzten jahr @redundancy
@@ -209,6 +213,7 @@ GENERAL: dict[str, dict[str, str]] = {
         """,
         "go": """
             ab in den warenkorb | in den warenkorb
+            kauft euch [das/den/die/es] | kauf dir [das/den/die/es] | holt euch [das/den/die/es] | hol dir [das/den/die/es]
         """,
         "mixed": """
             keine ahnung[,/] ob | weiß nicht[,/] ob ich
@@ -235,6 +240,7 @@ GENERAL: dict[str, dict[str, str]] = {
             no es ahorro @price
             no os dejéis llevar | no te dejes llevar @hype
             gasta lo que tienes @redundancy | acaba lo que tienes @redundancy | termina lo que tienes @redundancy | antes de comprar más @redundancy
+            no [te/os/se/] [lo/la/los/las/] [compres/compréis/compren/compre]
         """,
         "flaw": """
             pelotillas @quality
@@ -253,6 +259,7 @@ GENERAL: dict[str, dict[str, str]] = {
             lo compraría | la compraría | lo compraría yo | volvería a comprar
             comprad el | comprad la | merece cada euro
             me dura desde | aguanta desde
+            mi vida ha cambiado | me cambió la vida | cambió mi vida | me ha cambiado la vida
         """,
         "topic": """
             almacenes @ethics | tiendas del barrio @ethics,sustainability | del año pasado @redundancy
@@ -263,6 +270,7 @@ GENERAL: dict[str, dict[str, str]] = {
         """,
         "go": """
             al carrito | date prisa | daos prisa
+            cómprate | cómpratelo | cómpratela | cómpratelos | cómpratelas | compraos | cómpralas | cómpralos | cómprala | compradlo | compradla
         """,
         "notsaying": """
             no os digo que no @price
@@ -304,6 +312,7 @@ GENERAL: dict[str, dict[str, str]] = {
             je le rachète | je la rachète | je les rachète | sans hésiter | regrette rien | je regrette pas | ne regrette pas
             vaut chaque centime | vaut chaque euro | lien en description | j'arrête pas de
             tient depuis
+            a changé ma vie | m'a changé la vie | ça change la vie
         """,
         "topic": """
             entrepôts @ethics | petits commerces @ethics,sustainability | de l'an dernier @redundancy | de l'année dernière @redundancy
@@ -317,6 +326,7 @@ GENERAL: dict[str, dict[str, str]] = {
         """,
         "go": """
             dans le panier | direct dans le panier
+            achète-le | achète-la | achète-les | achète-toi | achetez-vous | offre-toi | offrez-vous
         """,
         "notsaying": """
             je dis pas de ne pas @price | je ne dis pas de ne pas @price

@@ -119,9 +119,22 @@ def test_a_price_comparison_with_an_alternative_redirects(eval_classifier) -> No
         ("ik raad het niet aan", "nl", D, "raad het niet aan"),
         ("hat sich nicht gelohnt", "de", D, "nicht gelohnt"),
         ("den er ikke det værd", "da", D, "ikke det værd"),
+        # the basic directives and "changed my life", missing in some languages
+        ("no te lo compres", "es", D, "no te lo compres"),
+        ("no os la compréis", "es", D, "no os la compréis"),
+        ("sí, cómprate una freidora de aire", "es", P, "cómprate"),
+        ("achète-le", "fr", P, "achète-le"),
+        ("kauft euch das", "de", P, "kauft euch das"),
+        ("kauft euch das nicht", "de", D, "negated praise"),
+        ("klar, kauf dir für 80 € einen adventskalender 🙄", "de", D, "🙄"),  # sarcasm, no object
+        ("koop hem nu", "nl", P, "koop hem nu"),
+        ("hype of niet, ik koop ze gewoon weer", "nl", N, None),  # "of niet" negates no purchase
+        ("heeft mijn leven veranderd", "nl", P, "heeft mijn leven veranderd"),
+        ("har ændret mit liv", "da", P, "har ændret mit liv"),
+        ("ça a changé ma vie", "fr", P, "a changé ma vie"),
     ],
 )
-def test_negation_after_the_verb(data_dir, engine: str, text: str, lang: str, stance: str, cue: str) -> None:
+def test_negation_after_the_verb(data_dir, engine: str, text: str, lang: str, stance: str, cue: str | None) -> None:
     from deinfluence.processors import native
     from deinfluence.processors.classify import RuleClassifier
 
@@ -129,7 +142,8 @@ def test_negation_after_the_verb(data_dir, engine: str, text: str, lang: str, st
         pytest.fail("the native engine is not built (make install)")
     clf = RuleClassifier(data_dir / "brands-eval.yaml", engine=engine, fallback="off")
     out = classify(clf, text, lang)
-    assert (out["stance"], cue in out["cues"]) == (stance, True), out["cues"]
+    assert out["stance"] == stance, out["cues"]
+    assert cue is None or cue in out["cues"], out["cues"]
 
 
 def test_the_informal_variant_never_replaces_a_phrase_of_its_own() -> None:
