@@ -210,13 +210,11 @@ def cue_entries(lang: str) -> list[tuple[tuple[str, ...], Cue]]:
             informal = _without_ne(toks)
             if informal is not None and informal not in merged:
                 merged[informal] = replace(cue, phrase=" ".join(informal))
+    negs = negators(lang)
     for toks, cue in list(merged.items()):
-        for negated in _negated_slots(toks, cue, negators(lang)):
-            merged.setdefault(negated, Cue("bad", -1, _NEGATED_WEIGHT, -1, (), " ".join(negated)))
+        for negated in _negated_slots(toks, cue, negs):
+            merged.setdefault(negated, Cue("bad", *KINDS["bad"], (), " ".join(negated)))
     return list(merged.items())
-
-
-_NEGATED_WEIGHT = 1.5  # as praise a negator before it flips (``stance._FLIPPED``)
 
 
 def _negated_slots(toks: tuple[str, ...], cue: Cue, negs: frozenset[str]) -> list[tuple[str, ...]]:
